@@ -1,0 +1,45 @@
+# posture — build and test entry points. See README.md.
+#
+#   make demo   install the guest toolchain, build everything, scan the example snapshot
+#   make test   the whole test suite (what CI runs): format, lints, unit and end-to-end tests
+#
+# Idempotent: a second run only does what changed.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+WASM_TARGET := wasm32-unknown-unknown
+PLUGIN_DIRS := $(wildcard plugins/*)
+TEST_PLUGIN_DIRS := $(wildcard tests/plugins/*)
+POSTURE := target/debug/posture
+
+# Written by `toolchain` when it had to fall back to Debian's Rust for the guest target.
+-include target/toolchain.env
+export POSTURE_WASM_CARGO POSTURE_WASM_CARGO_FLAGS POSTURE_WASM_RUSTC POSTURE_WASM_LINKER
+
+.PHONY: demo test toolchain host plugins test-plugins lint clean-cache
+
+demo: toolchain host plugins
+	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
+		--now 2026-11-22T12:00:00Z --fail-on none
+
+test: toolchain host plugins test-plugins lint
+	$(CARGO) test --workspace --locked
+
+toolchain:
+	@bash examples/toolchain/install.sh
+
+host:
+	$(CARGO) build --locked -p posture
+
+plugins: host
+	$(POSTURE) plugins build $(PLUGIN_DIRS) --out-dir target/plugins --target-dir target/wasm
+
+test-plugins: host
+	$(POSTURE) plugins build $(TEST_PLUGIN_DIRS) --out-dir target/test-plugins --target-dir target/wasm
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+clean-cache:
+	rm -rf "$${POSTURE_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/posture}"

@@ -1,0 +1,205 @@
+//! Building a Rust plugin crate into a WebAssembly component: `cargo build` for
+//! `wasm32-unknown-unknown`, then wrapping the core module into a component with
+//! wit-component (the library behind `wasm-tools component new`). The result imports only
+//! the posture contract: a plugin that cannot do I/O at all.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The guest target plugins are built for.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// No `Cargo.toml` in the plugin directory.
+    #[error("{0}: no Cargo.toml here; `posture plugin build` builds Rust plugin crates")]
+    NoManifest(PathBuf),
+    /// cargo could not be started.
+    #[error("cannot run `{cargo}`")]
+    Spawn {
+        /// The command.
+        cargo: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// cargo failed (its diagnostics went to stderr).
+    #[error(
+        "cargo build failed for {manifest} (exit status {status}); if the error mentions `{WASM_TARGET}`, run `rustup target add {WASM_TARGET}` or `make toolchain`"
+    )]
+    Cargo {
+        /// The manifest built.
+        manifest: PathBuf,
+        /// cargo's exit status.
+        status: String,
+    },
+    /// cargo produced no `.wasm` cdylib.
+    #[error(
+        "{0}: the build produced no .wasm library; is `crate-type = [\"cdylib\"]` set in [lib]?"
+    )]
+    NoArtifact(PathBuf),
+    /// The core module could not be turned into a component.
+    #[error("{path}: cannot make a component: {message}")]
+    Componentize {
+        /// The core module.
+        path: PathBuf,
+        /// wit-component's explanation.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// How to build. The environment may select a fallback guest toolchain:
+/// `POSTURE_WASM_CARGO` (cargo binary), `POSTURE_WASM_CARGO_FLAGS` (extra flags, e.g.
+/// `-Zbuild-std=std,panic_abort`), `POSTURE_WASM_RUSTC` (rustc, run with `RUSTC_BOOTSTRAP=1`)
+/// and `POSTURE_WASM_LINKER` (wasm linker).
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Directory of the plugin crate (holding `Cargo.toml`).
+    pub crate_dir: PathBuf,
+    /// Where the component is written, as `<crate-name>.wasm`.
+    pub out_dir: PathBuf,
+    /// cargo's target directory for the guest build; default: cargo's own choice.
+    pub target_dir: Option<PathBuf>,
+    /// Suppress cargo's progress output.
+    pub quiet: bool,
+}
+
+#[derive(Deserialize)]
+struct CargoMessage {
+    reason: String,
+    #[serde(default)]
+    target: Option<CargoTarget>,
+    #[serde(default)]
+    filenames: Vec<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct CargoTarget {
+    kind: Vec<String>,
+    name: String,
+}
+
+/// Builds the plugin crate and returns the path of the component written.
+pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
+    let manifest = opts.crate_dir.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Err(BuildError::NoManifest(opts.crate_dir.clone()));
+    }
+    let cargo = std::env::var("POSTURE_WASM_CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut cmd = Command::new(&cargo);
+    cmd.arg("build")
+        .arg("--release")
+        .arg("--target")
+        .arg(WASM_TARGET)
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--message-format=json-render-diagnostics")
+        // Small, abort-on-panic guests: a panic becomes a trap the host reports.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
+        .env("CARGO_PROFILE_RELEASE_LTO", "true")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
+        .env("CARGO_PROFILE_RELEASE_STRIP", "true")
+        .stdout(Stdio::piped())
+        .stderr(if opts.quiet {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        });
+    if opts.quiet {
+        cmd.arg("--quiet");
+    }
+    // Fallback toolchain (Debian's Rust with -Zbuild-std), set up by the toolchain script.
+    if let Ok(flags) = std::env::var("POSTURE_WASM_CARGO_FLAGS") {
+        cmd.args(flags.split_whitespace());
+    }
+    if let Ok(rustc) = std::env::var("POSTURE_WASM_RUSTC") {
+        cmd.env("RUSTC", rustc).env("RUSTC_BOOTSTRAP", "1");
+    }
+    if let Ok(linker) = std::env::var("POSTURE_WASM_LINKER") {
+        cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker);
+    }
+    if let Some(t) = &opts.target_dir {
+        cmd.arg("--target-dir").arg(t);
+    }
+    let output = cmd.output().map_err(|source| BuildError::Spawn {
+        cargo: cargo.clone(),
+        source,
+    })?;
+    if !output.status.success() {
+        if opts.quiet {
+            eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        }
+        return Err(BuildError::Cargo {
+            manifest,
+            status: output.status.to_string(),
+        });
+    }
+    let mut artefact = None;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<CargoMessage>(line) else {
+            continue;
+        };
+        if msg.reason != "compiler-artifact" {
+            continue;
+        }
+        let Some(target) = msg.target else { continue };
+        if !target.kind.iter().any(|k| k == "cdylib") {
+            continue;
+        }
+        if let Some(f) = msg
+            .filenames
+            .into_iter()
+            .find(|f| f.extension().is_some_and(|e| e == "wasm"))
+        {
+            artefact = Some((target.name, f));
+        }
+    }
+    let (name, core_path) = artefact.ok_or_else(|| BuildError::NoArtifact(manifest.clone()))?;
+    let core = std::fs::read(&core_path).map_err(|source| BuildError::Io {
+        path: core_path.clone(),
+        source,
+    })?;
+    let component = componentize(&core).map_err(|message| BuildError::Componentize {
+        path: core_path.clone(),
+        message,
+    })?;
+    std::fs::create_dir_all(&opts.out_dir).map_err(|source| BuildError::Io {
+        path: opts.out_dir.clone(),
+        source,
+    })?;
+    let out = opts
+        .out_dir
+        .join(format!("{}.wasm", name.replace('_', "-")));
+    write_atomically(&out, &component)?;
+    Ok(out)
+}
+
+/// Wraps a core module carrying wit-bindgen's component-type section into a component.
+pub fn componentize(core: &[u8]) -> Result<Vec<u8>, String> {
+    wit_component::ComponentEncoder::default()
+        .module(core)
+        .and_then(|e| e.validate(true).encode())
+        .map_err(|e| format!("{e:#}"))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let tmp = path.with_extension("wasm.tmp");
+    let io = |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}

@@ -1,0 +1,448 @@
+//! Flag definitions and the subcommands (`scan`, `plugins list`, `plugins build`, `schema`).
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use posture::config::Config;
+use posture::model::Severity;
+use posture::report::{PluginError, PluginRun, Report};
+use posture::runtime::{FailureKind, LoadedPlugin, Runtime};
+use posture::scan::{self, ScanOptions};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Exit code: usage or input error.
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "posture",
+    version,
+    about = "Scan cloud and SaaS configuration snapshots with sandboxed WebAssembly check plugins."
+)]
+struct Cli {
+    /// More logging on stderr (-v: info, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a snapshot with the installed plugins.
+    Scan(ScanArgs),
+    /// Inspect and build plugins.
+    #[command(subcommand, visible_alias = "plugin")]
+    Plugins(PluginsCommand),
+    /// Print the JSON Schema of the normalised snapshot (v1).
+    Schema,
+}
+
+#[derive(Args)]
+struct PluginSource {
+    /// Directory of plugin components (*.wasm); repeatable.
+    #[arg(
+        long = "plugins",
+        value_name = "DIR",
+        env = "POSTURE_PLUGIN_DIR",
+        default_value = "target/plugins"
+    )]
+    plugins: Vec<PathBuf>,
+    /// Compile-cache directory [default: $POSTURE_CACHE_DIR, $XDG_CACHE_HOME/posture, ~/.cache/posture].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile plugins without reading or writing the cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// The normalised snapshot (JSON) to scan.
+    #[arg(long, value_name = "FILE")]
+    snapshot: PathBuf,
+    #[command(flatten)]
+    source: PluginSource,
+    /// Configuration file (TOML): check parameters, severities, limits.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 if a failing finding has this severity or higher; `none` never exits 1.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_fail_on)]
+    fail_on: FailOn,
+    /// The evaluation's "now" (RFC 3339); default: the current time. Fix it for reproducible reports.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Plugins evaluated at once [default: number of cores].
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy)]
+struct FailOn(Option<Severity>);
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    s.parse::<Severity>().map(|v| FailOn(Some(v)))
+}
+
+#[derive(Subcommand)]
+enum PluginsCommand {
+    /// List installed plugins and their checks.
+    List {
+        #[command(flatten)]
+        source: PluginSource,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Build Rust plugin crates into components.
+    Build {
+        /// Plugin crate directories.
+        #[arg(value_name = "DIR", default_value = ".")]
+        dirs: Vec<PathBuf>,
+        /// Where to write `<crate>.wasm`.
+        #[arg(long, value_name = "DIR", default_value = "target/plugins")]
+        out_dir: PathBuf,
+        /// cargo target directory for the guest build.
+        #[arg(long, value_name = "DIR")]
+        target_dir: Option<PathBuf>,
+    },
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("posture={default},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => scan_cmd(args),
+        Command::Plugins(PluginsCommand::List { source, format }) => list_cmd(source, format),
+        Command::Plugins(PluginsCommand::Build {
+            dirs,
+            out_dir,
+            target_dir,
+        }) => build_cmd(dirs, out_dir, target_dir),
+        Command::Schema => {
+            let schema = posture::snapshot::json_schema();
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime(source: &PluginSource) -> Result<Runtime> {
+    let cache = if source.no_cache {
+        None
+    } else {
+        source
+            .cache_dir
+            .clone()
+            .or_else(posture::runtime::default_cache_dir)
+    };
+    Ok(Runtime::new(cache.as_deref())?)
+}
+
+/// Loads every plugin in the source directories. Plugins that cannot be loaded are returned
+/// as failed runs (reported, exit 3) rather than aborting the scan.
+fn load_plugins(
+    rt: &Runtime,
+    source: &PluginSource,
+) -> Result<(Vec<Arc<LoadedPlugin>>, Vec<PluginRun>)> {
+    let mut loaded: Vec<Arc<LoadedPlugin>> = Vec::new();
+    let mut refused = Vec::new();
+    let mut files = Vec::new();
+    for dir in &source.plugins {
+        let found = Runtime::plugin_files(dir).with_context(|| {
+            format!("no plugins: build them with `make plugins` or pass --plugins DIR")
+        })?;
+        files.extend(found);
+    }
+    if files.is_empty() {
+        bail!(
+            "no plugin components (*.wasm) in {}; build them with `make plugins` or pass --plugins DIR",
+            source
+                .plugins
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for (path, bytes) in files {
+        let result = rt
+            .load_bytes(&path, &bytes)
+            .and_then(|p| check_conflicts(&loaded, p));
+        match result {
+            Ok(p) => loaded.push(Arc::new(p)),
+            Err(e) => {
+                tracing::error!("{e}");
+                refused.push(PluginRun {
+                    name: path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    version: String::new(),
+                    vendor: String::new(),
+                    digest: String::new(),
+                    checks: Vec::new(),
+                    findings: 0,
+                    error: Some(PluginError {
+                        kind: FailureKind::Load,
+                        message: e.to_string(),
+                    }),
+                });
+            }
+        }
+    }
+    let stats = rt.cache_stats();
+    tracing::info!(
+        "compile cache: {} hit(s), {} compiled, {} rejected",
+        stats.hits,
+        stats.compiled,
+        stats.rejected
+    );
+    Ok((loaded, refused))
+}
+
+fn check_conflicts(
+    loaded: &[Arc<LoadedPlugin>],
+    p: LoadedPlugin,
+) -> Result<LoadedPlugin, posture::runtime::LoadError> {
+    for other in loaded {
+        if other.info.name == p.info.name {
+            return Err(posture::runtime::LoadError::Conflict {
+                path: p.path.clone(),
+                message: format!(
+                    "plugin name `{}` is already used by {}",
+                    p.info.name,
+                    other.path.display()
+                ),
+            });
+        }
+        for c in &p.info.checks {
+            if other.info.checks.iter().any(|o| o.id == c.id) {
+                return Err(posture::runtime::LoadError::Conflict {
+                    path: p.path.clone(),
+                    message: format!(
+                        "check id `{}` is already provided by plugin `{}`",
+                        c.id, other.info.name
+                    ),
+                });
+            }
+        }
+    }
+    Ok(p)
+}
+
+fn parse_now(s: Option<&str>) -> Result<i64> {
+    match s {
+        None => Ok(chrono::Utc::now().timestamp()),
+        Some(s) => Ok(chrono::DateTime::parse_from_rfc3339(s)
+            .with_context(|| {
+                format!("--now `{s}` is not an RFC 3339 time like 2026-11-22T12:00:00Z")
+            })?
+            .timestamp()),
+    }
+}
+
+fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
+    let now = parse_now(args.now.as_deref())?;
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let snapshot = posture::snapshot::load(&args.snapshot)?;
+    let rt = runtime(&args.source)?;
+    let (plugins, refused) = load_plugins(&rt, &args.source)?;
+    let planned = scan::plan(&plugins, &config)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+    let progress = progress_bar(planned.len());
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(jobs)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let origin = args.snapshot.display().to_string();
+    let mut report = tokio.block_on(scan::run(
+        planned,
+        Arc::new(snapshot),
+        origin,
+        &config,
+        ScanOptions { jobs, now },
+        progress.clone().map(|b| {
+            Arc::new(move |name: &str, done: usize, _total: usize| {
+                b.set_position(done as u64);
+                b.set_message(name.to_string());
+            }) as scan::Progress
+        }),
+    ));
+    if let Some(b) = progress {
+        b.finish_and_clear();
+    }
+    report.add_refused(refused);
+    let rendered = match args.format {
+        Format::Json => report.to_json(),
+        Format::Text => posture::report::text::render(&report),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    Ok(ExitCode::from(report.exit_code(args.fail_on.0) as u8))
+}
+
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || total == 0 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("scanning {bar:30} {pos}/{len} plugins {msg}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                // A closed pipe (e.g. `| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
+        }
+    }
+}
+
+fn list_cmd(source: PluginSource, format: Format) -> Result<ExitCode> {
+    let rt = runtime(&source)?;
+    let (plugins, refused) = load_plugins(&rt, &source)?;
+    let infos: Vec<_> = plugins.iter().map(|p| &p.info).collect();
+    let text = match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&infos)?;
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = String::new();
+            for p in &plugins {
+                let i = &p.info;
+                s.push_str(&format!(
+                    "{} {} ({}), contract {}, {} check(s), sha256 {}\n  {}\n",
+                    i.name,
+                    i.version,
+                    i.vendor,
+                    i.contract_version,
+                    i.checks.len(),
+                    &p.digest[..12.min(p.digest.len())],
+                    p.path.display()
+                ));
+                for c in &i.checks {
+                    let controls: Vec<String> = c
+                        .controls
+                        .iter()
+                        .map(|k| format!("{}:{}", k.framework, k.id))
+                        .collect();
+                    let reads: Vec<&str> = c.reads.iter().map(|k| k.as_str()).collect();
+                    s.push_str(&format!(
+                        "  - {:<28} {:<8} {:<10} {}\n      controls: {}\n      reads: {}\n",
+                        c.id,
+                        c.default_severity,
+                        c.domain,
+                        c.title,
+                        controls.join(", "),
+                        reads.join(", ")
+                    ));
+                    for p in &c.params {
+                        s.push_str(&format!(
+                            "      param {} = {} ({})\n",
+                            p.name, p.default, p.description
+                        ));
+                    }
+                }
+            }
+            s
+        }
+    };
+    write_output(None, &text)?;
+    if refused.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(3))
+    }
+}
+
+fn build_cmd(
+    dirs: Vec<PathBuf>,
+    out_dir: PathBuf,
+    target_dir: Option<PathBuf>,
+) -> Result<ExitCode> {
+    for dir in dirs {
+        let out = posture::build::build_rust_plugin(&posture::build::BuildOptions {
+            crate_dir: dir.clone(),
+            out_dir: out_dir.clone(),
+            target_dir: target_dir.clone(),
+            quiet: false,
+        })?;
+        let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        eprintln!("built {} ({} KiB)", out.display(), size / 1024);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,25 @@
+//! posture: a policy-as-code host.
+//!
+//! Check plugins are WebAssembly components built against the WIT contract in `wit/`. The
+//! host parses a normalised snapshot once ([`snapshot`]), loads plugins into a sandbox
+//! ([`runtime`]), runs them concurrently under limits ([`scan`]), and aggregates their
+//! findings into reports ([`report`]).
+//!
+//! Module map:
+//! - [`snapshot`]: snapshot schema v1, loading with JSON-path errors, JSON Schema.
+//! - [`runtime`]: wasmtime engine, compile cache, linking, limits, evaluation.
+//! - [`config`]: the user's configuration file (check parameters, severities, limits).
+//! - [`scan`]: one scan: which checks run with which parameters, concurrency, aggregation.
+//! - [`report`]: the report model and its renderings (text, JSON).
+//! - [`model`]: plain types for metadata and findings shared by all of the above.
+//! - [`build`]: building a plugin crate into a component.
+//! - [`limits`]: resource limits and their defaults.
+
+pub mod build;
+pub mod config;
+pub mod limits;
+pub mod model;
+pub mod report;
+pub mod runtime;
+pub mod scan;
+pub mod snapshot;

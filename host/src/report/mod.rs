@@ -1,0 +1,289 @@
+//! The scan report: a versioned, deterministic model of everything a scan established
+//! (plugins run, checks, findings, summaries), and its renderings ([`text`], JSON).
+//!
+//! The JSON form is the archive format: `posture.report/v1`. For the same snapshot,
+//! plugins, configuration and `now`, it is byte-identical whatever the scheduling.
+
+pub mod text;
+
+use crate::config::Config;
+use crate::model::{CheckInfo, Control, Finding, Severity, Status};
+use crate::runtime::FailureKind;
+use crate::scan::Planned;
+use crate::snapshot::Snapshot;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Identifier of the report format.
+pub const REPORT_SCHEMA: &str = "posture.report/v1";
+
+/// Renders Unix seconds as RFC 3339 UTC.
+pub fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|| secs.to_string())
+}
+
+/// Counts of findings by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    /// Passing.
+    pub pass: usize,
+    /// Failing.
+    pub fail: usize,
+    /// Not evaluable.
+    pub not_evaluable: usize,
+    /// Errors.
+    pub error: usize,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::NotEvaluable => self.not_evaluable += 1,
+            Status::Error => self.error += 1,
+        }
+    }
+
+    /// Total findings.
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.not_evaluable + self.error
+    }
+}
+
+/// Why a plugin produced no findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PluginError {
+    /// Which limit or fault.
+    pub kind: FailureKind,
+    /// What happened.
+    pub message: String,
+}
+
+/// One plugin's part in the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PluginRun {
+    /// Plugin name.
+    pub name: String,
+    /// Plugin version.
+    pub version: String,
+    /// Vendor.
+    pub vendor: String,
+    /// sha256 of the component.
+    pub digest: String,
+    /// Checks it was asked to run.
+    pub checks: Vec<String>,
+    /// Findings it returned.
+    pub findings: usize,
+    /// Set when the plugin failed; its checks then have no findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<PluginError>,
+}
+
+/// A check that ran, with its result counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Check id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Domain.
+    pub domain: String,
+    /// Plugin.
+    pub plugin: String,
+    /// Effective default severity.
+    pub severity: Severity,
+    /// Controls evidenced.
+    pub controls: Vec<Control>,
+    /// Remediation text.
+    pub remediation: String,
+    /// Findings by status.
+    pub counts: StatusCounts,
+    /// Whether its plugin failed (no findings could be produced).
+    pub plugin_failed: bool,
+}
+
+/// The scanned snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotSummary {
+    /// Where it was read from.
+    pub origin: String,
+    /// When it was captured.
+    pub captured_at: String,
+    /// Accounts covered, as `provider:id`.
+    pub accounts: Vec<String>,
+}
+
+/// Aggregates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// All findings by status.
+    pub total: StatusCounts,
+    /// By domain.
+    pub by_domain: BTreeMap<String, StatusCounts>,
+    /// Failing findings by severity.
+    pub failing_by_severity: BTreeMap<Severity, usize>,
+    /// Plugins that failed.
+    pub plugins_failed: usize,
+}
+
+/// The report of one scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: String,
+    /// Version of posture that produced it.
+    pub posture_version: String,
+    /// Contract version of the host.
+    pub contract_version: String,
+    /// The evaluation's "now".
+    pub now: String,
+    /// The snapshot.
+    pub snapshot: SnapshotSummary,
+    /// Plugins, by name.
+    pub plugins: Vec<PluginRun>,
+    /// Checks, by id.
+    pub checks: Vec<CheckResult>,
+    /// Findings: by check id, then account, resource id, status and message.
+    pub findings: Vec<Finding>,
+    /// Aggregates.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Assembles a report; sorts everything so the result does not depend on scheduling.
+    pub fn build(
+        snapshot: &Snapshot,
+        origin: String,
+        now: i64,
+        config: &Config,
+        runs: Vec<(Planned, PluginRun)>,
+        mut findings: Vec<Finding>,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            (
+                &a.check_id,
+                &a.resource.account,
+                &a.resource.id,
+                a.status,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.check_id,
+                    &b.resource.account,
+                    &b.resource.id,
+                    b.status,
+                    &b.message,
+                ))
+        });
+        let mut checks = Vec::new();
+        let mut plugins = Vec::new();
+        for (planned, run) in runs {
+            for id in &run.checks {
+                let Some(meta) = planned.plugin.info.checks.iter().find(|c| &c.id == id) else {
+                    continue;
+                };
+                checks.push(check_result(meta, &run, config, &findings));
+            }
+            plugins.push(run);
+        }
+        plugins.sort_by(|a, b| a.name.cmp(&b.name));
+        checks.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut summary = Summary {
+            plugins_failed: plugins.iter().filter(|p| p.error.is_some()).count(),
+            ..Summary::default()
+        };
+        for f in &findings {
+            summary.total.add(f.status);
+            summary
+                .by_domain
+                .entry(f.domain.clone())
+                .or_default()
+                .add(f.status);
+            if f.status == Status::Fail {
+                *summary.failing_by_severity.entry(f.severity).or_default() += 1;
+            }
+        }
+        Report {
+            schema: REPORT_SCHEMA.into(),
+            posture_version: env!("CARGO_PKG_VERSION").into(),
+            contract_version: crate::runtime::CONTRACT_VERSION.into(),
+            now: rfc3339(now),
+            snapshot: SnapshotSummary {
+                origin,
+                captured_at: rfc3339(snapshot.captured_at),
+                accounts: snapshot
+                    .accounts
+                    .iter()
+                    .map(|a| format!("{}:{}", a.provider, a.id))
+                    .collect(),
+            },
+            plugins,
+            checks,
+            findings,
+            summary,
+        }
+    }
+
+    /// Process exit code for this report: 3 if a plugin (or a check) errored, else 1 if a
+    /// failing finding is at or above `fail_on`, else 0. `fail_on = None` never fails.
+    pub fn exit_code(&self, fail_on: Option<Severity>) -> i32 {
+        if self.summary.plugins_failed > 0 || self.summary.total.error > 0 {
+            return 3;
+        }
+        if let Some(threshold) = fail_on
+            && self
+                .findings
+                .iter()
+                .any(|f| f.status == Status::Fail && f.severity >= threshold)
+        {
+            return 1;
+        }
+        0
+    }
+
+    /// Adds plugins that could not be loaded, as failed runs (sorted in by name).
+    pub fn add_refused(&mut self, refused: Vec<PluginRun>) {
+        if refused.is_empty() {
+            return;
+        }
+        self.summary.plugins_failed += refused.len();
+        self.plugins.extend(refused);
+        self.plugins.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// The JSON rendering (pretty, trailing newline).
+    pub fn to_json(&self) -> String {
+        let mut s =
+            serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}
+
+fn check_result(
+    meta: &CheckInfo,
+    run: &PluginRun,
+    config: &Config,
+    findings: &[Finding],
+) -> CheckResult {
+    let mut counts = StatusCounts::default();
+    for f in findings.iter().filter(|f| f.check_id == meta.id) {
+        counts.add(f.status);
+    }
+    CheckResult {
+        id: meta.id.clone(),
+        title: meta.title.clone(),
+        domain: meta.domain.clone(),
+        plugin: run.name.clone(),
+        severity: config
+            .severity_for(&meta.id)
+            .unwrap_or(meta.default_severity),
+        controls: meta.controls.clone(),
+        remediation: meta.remediation.clone(),
+        counts,
+        plugin_failed: run.error.is_some(),
+    }
+}

@@ -1,0 +1,194 @@
+//! The sandbox: a narrow wrapper around wasmtime that compiles plugins once (through the
+//! on-disk cache), links them against the snapshot interface only (plus an empty WASI for
+//! plugins that import it), and evaluates each in a fresh instance under [`Limits`].
+
+mod bindings;
+pub mod cache;
+mod convert;
+pub mod engine;
+pub mod error;
+mod host_api;
+mod plugin;
+mod state;
+
+pub use bindings::CONTRACT_VERSION;
+pub use cache::{CacheCounts, default_cache_dir};
+pub use error::{FailureKind, LoadError, PluginFailure};
+pub use plugin::{CheckRun, EvalOutput, LoadedPlugin, RawFinding, contract_compatible};
+
+use crate::limits::Limits;
+use cap_std::ambient_authority;
+use cap_std::fs::Dir;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+
+/// Contract versions accepted, for messages.
+pub const SUPPORTED_CONTRACTS: &str = "0.1.x";
+
+/// Errors setting up the runtime itself.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// wasmtime could not be configured.
+    #[error("cannot initialise the WebAssembly engine: {0}")]
+    Engine(String),
+    /// The compile cache directory is unusable.
+    #[error(transparent)]
+    Cache(#[from] cache::CacheError),
+    /// The epoch ticker thread could not start.
+    #[error("cannot start the deadline timer thread")]
+    Ticker(#[source] std::io::Error),
+    /// A plugin directory could not be read.
+    #[error("cannot read plugin directory {path}")]
+    PluginDir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The plugin runtime. Create one per process; load plugins with [`Runtime::load_file`] or
+/// [`Runtime::load_dir`].
+pub struct Runtime {
+    engine: Engine,
+    compiler: cache::Compiler,
+    linker: Linker<state::PluginState>,
+    linker_wasi: Linker<state::PluginState>,
+    load_limits: Limits,
+    _ticker: engine::EpochTicker,
+}
+
+impl Runtime {
+    /// A runtime caching compiled plugins under `cache_dir` (no cache when `None`).
+    pub fn new(cache_dir: Option<&Path>) -> Result<Runtime, RuntimeError> {
+        let engine = engine::new_engine().map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        let mut linker = Linker::new(&engine);
+        host_api::add_to_linker(&mut linker).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        let mut linker_wasi = Linker::new(&engine);
+        host_api::add_to_linker(&mut linker_wasi)
+            .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker_wasi)
+            .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        let compiler = cache::Compiler::new(engine.clone(), cache_dir)?;
+        let ticker = engine::EpochTicker::start(&engine).map_err(RuntimeError::Ticker)?;
+        Ok(Runtime {
+            engine,
+            compiler,
+            linker,
+            linker_wasi,
+            load_limits: Limits::default(),
+            _ticker: ticker,
+        })
+    }
+
+    /// Limits applied to `describe` at load time (defaults unless changed).
+    pub fn set_load_limits(&mut self, limits: Limits) {
+        self.load_limits = limits;
+    }
+
+    /// Compile-cache counters since this runtime was created.
+    pub fn cache_stats(&self) -> CacheCounts {
+        self.compiler.stats()
+    }
+
+    /// Loads the component at `path`.
+    pub fn load_file(&self, path: &Path) -> Result<LoadedPlugin, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.load_bytes(path, &bytes)
+    }
+
+    /// Loads a component from memory; `path` is used in messages.
+    pub fn load_bytes(&self, path: &Path, bytes: &[u8]) -> Result<LoadedPlugin, LoadError> {
+        let digest = hex::encode(Sha256::digest(bytes));
+        LoadedPlugin::load(self, path, bytes, digest)
+    }
+
+    /// Lists the `*.wasm` files directly inside `dir`, sorted by name. The directory is read
+    /// through a capability handle, so a listed name can never point outside it.
+    pub fn plugin_files(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, RuntimeError> {
+        let err = |source| RuntimeError::PluginDir {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let handle = Dir::open_ambient_dir(dir, ambient_authority()).map_err(err)?;
+        let mut names = Vec::new();
+        for entry in handle.entries().map_err(err)? {
+            let entry = entry.map_err(err)?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.ends_with(".wasm") && entry.file_type().map_err(err)?.is_file() {
+                names.push(name.to_string());
+            }
+        }
+        names.sort();
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let bytes = handle.read(&name).map_err(err)?;
+            out.push((dir.join(&name), bytes));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmtime::component::Component;
+    use wit_parser::{LiftLowerAbi, ManglingAndAbi, Resolve};
+
+    /// A component that imports everything the `check-plugin` world imports, generated from
+    /// `wit/` itself: linking it proves that every snapshot function the host defines has
+    /// exactly the WIT type (records, field order, enums, options).
+    fn dummy_plugin() -> Vec<u8> {
+        let mut resolve = Resolve::new();
+        let wit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wit");
+        let (pkg, _) = resolve.push_dir(&wit).expect("wit/ parses");
+        let world = resolve
+            .select_world(&[pkg], Some("check-plugin"))
+            .expect("world");
+        let mut module = wit_component::dummy_module(
+            &resolve,
+            world,
+            ManglingAndAbi::Legacy(LiftLowerAbi::Sync),
+        );
+        wit_component::embed_component_metadata(
+            &mut module,
+            &resolve,
+            world,
+            wit_component::StringEncoding::UTF8,
+        )
+        .expect("embed");
+        wit_component::ComponentEncoder::default()
+            .module(&module)
+            .expect("module")
+            .validate(true)
+            .encode()
+            .expect("encode")
+    }
+
+    #[test]
+    fn host_snapshot_functions_match_the_wit_types() {
+        let rt = Runtime::new(None).expect("runtime");
+        let component = Component::new(&rt.engine, dummy_plugin()).expect("compile");
+        let imports: Vec<String> = component
+            .component_type()
+            .imports(&rt.engine)
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert!(
+            imports
+                .iter()
+                .any(|n| n == &host_api::snapshot_instance_name()),
+            "{imports:?}"
+        );
+        if let Err(e) = rt.linker.instantiate_pre(&component) {
+            panic!("host snapshot interface does not match wit/: {e:#}");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! CLI tests: the real `posture` binary over the real IAM component and the example data —
+//! output, exit codes, error messages.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use posture_e2e::{NOW, example_snapshot, iam_plugin, plugin_dir, root};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn posture(args: &[&str], plugins: &Path, cache: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_posture"))
+        .args(args)
+        .env("POSTURE_PLUGIN_DIR", plugins)
+        .env("POSTURE_CACHE_DIR", cache)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run posture")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn scan_prints_findings_and_exits_by_fail_on() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let snap = example_snapshot();
+    let snap = snap.to_str().expect("utf-8 path");
+    let out = posture(
+        &["scan", "--snapshot", snap, "--now", NOW],
+        plugins.path(),
+        cache.path(),
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "failing findings ⇒ exit 1\n{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("FAILING"), "{stdout}");
+    assert!(stdout.contains("iam.admin-mfa"), "{stdout}");
+    assert!(stdout.contains("NOT EVALUABLE"), "{stdout}");
+
+    let out = posture(
+        &[
+            "scan",
+            "--snapshot",
+            snap,
+            "--now",
+            NOW,
+            "--fail-on",
+            "none",
+        ],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = posture(
+        &[
+            "scan",
+            "--snapshot",
+            snap,
+            "--now",
+            NOW,
+            "--fail-on",
+            "critical",
+            "--format",
+            "json",
+        ],
+        plugins.path(),
+        cache.path(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(report["schema"], "posture.report/v1");
+    let critical_fail = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["status"] == "fail" && f["severity"] == "critical");
+    assert_eq!(out.status.code(), Some(if critical_fail { 1 } else { 0 }));
+}
+
+#[test]
+fn second_scan_reports_a_cache_hit() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let snap = example_snapshot();
+    let args = [
+        "-v",
+        "scan",
+        "--snapshot",
+        snap.to_str().expect("path"),
+        "--now",
+        NOW,
+        "--fail-on",
+        "none",
+    ];
+    let first = text(&posture(&args, plugins.path(), cache.path()).stderr);
+    assert!(
+        first.contains("compile cache: 0 hit(s), 1 compiled"),
+        "{first}"
+    );
+    let second = text(&posture(&args, plugins.path(), cache.path()).stderr);
+    assert!(
+        second.contains("compile cache: 1 hit(s), 0 compiled"),
+        "{second}"
+    );
+}
+
+#[test]
+fn wrong_type_in_snapshot_names_the_json_path_and_exits_2() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let bad = root().join("examples/snapshots/wrong-type.json");
+    let out = posture(
+        &["scan", "--snapshot", bad.to_str().expect("path")],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("wrong-type.json"), "{err}");
+    assert!(
+        err.contains("/principals/"),
+        "error must name the JSON path: {err}"
+    );
+}
+
+#[test]
+fn missing_snapshot_and_bad_flags_exit_2() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let out = posture(
+        &["scan", "--snapshot", "/nonexistent/snap.json"],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/nonexistent/snap.json"));
+    let out = posture(
+        &["scan", "--snapshot", "x.json", "--fail-on", "urgent"],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = posture(
+        &["scan", "--snapshot", "x.json", "--now", "yesterday"],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("RFC 3339"));
+}
+
+#[test]
+fn empty_plugin_dir_is_an_error() {
+    let plugins = tempfile::tempdir().expect("tmp");
+    let cache = tempfile::tempdir().expect("tmp");
+    let snap = example_snapshot();
+    let out = posture(
+        &["scan", "--snapshot", snap.to_str().expect("path")],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no plugin components"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn plugins_list_shows_metadata() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let out = posture(&["plugins", "list"], plugins.path(), cache.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for want in [
+        "posture-iam",
+        "iam.admin-mfa",
+        "soc2:CC6.1",
+        "iso27001:A.5.17",
+        "reads: principals",
+    ] {
+        assert!(s.contains(want), "missing {want}:\n{s}");
+    }
+}
+
+#[test]
+fn schema_prints_the_snapshot_json_schema() {
+    let plugins = tempfile::tempdir().expect("tmp");
+    let out = posture(&["schema"], plugins.path(), plugins.path());
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["properties"]["principals"].is_object(), "{v}");
+}
+
+#[test]
+fn unknown_check_in_config_is_an_error() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let cfg = cache.path().join("posture.toml");
+    std::fs::write(&cfg, "[checks.\"iam.no-such-check\"]\nenabled = false\n").expect("write");
+    let snap = example_snapshot();
+    let out = posture(
+        &[
+            "scan",
+            "--snapshot",
+            snap.to_str().expect("path"),
+            "--config",
+            cfg.to_str().expect("path"),
+        ],
+        plugins.path(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("iam.no-such-check"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,123 @@
+//! Helpers for the end-to-end tests: build the real plugin components from source (once per
+//! test process; cargo makes repeat builds no-ops), locate the example data, and run scans
+//! through the library exactly as the CLI does.
+
+#![allow(clippy::expect_used, clippy::panic)]
+
+use posture::build::{BuildOptions, build_rust_plugin};
+use posture::config::Config;
+use posture::report::Report;
+use posture::runtime::{LoadedPlugin, Runtime};
+use posture::scan::{self, ScanOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn built() -> &'static Mutex<BTreeMap<PathBuf, PathBuf>> {
+    static BUILT: OnceLock<Mutex<BTreeMap<PathBuf, PathBuf>>> = OnceLock::new();
+    BUILT.get_or_init(|| Mutex::new(BTreeMap::new()))
+}
+
+/// Builds the plugin crate at `crate_dir` (relative to the root) into a component and returns
+/// its path. Panics with cargo's message if the build fails: these tests need the real
+/// components, and `make toolchain` installs what building them needs.
+pub fn component(crate_dir: &str) -> PathBuf {
+    let dir = root().join(crate_dir);
+    let mut map = built().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = map.get(&dir) {
+        return p.clone();
+    }
+    let out = build_rust_plugin(&BuildOptions {
+        crate_dir: dir.clone(),
+        out_dir: root().join("target/e2e-plugins"),
+        target_dir: Some(root().join("target/wasm")),
+        quiet: true,
+    })
+    .unwrap_or_else(|e| {
+        panic!("building {crate_dir} into a component failed: {e} (run `make toolchain`)")
+    });
+    map.insert(dir, out.clone());
+    out
+}
+
+/// The first-party IAM plugin, built from `plugins/iam`.
+pub fn iam_plugin() -> PathBuf {
+    component("plugins/iam")
+}
+
+/// The hostile test plugin, built from `tests/plugins/hostile`.
+pub fn hostile_plugin() -> PathBuf {
+    component("tests/plugins/hostile")
+}
+
+/// A fresh directory holding copies of `components`, as a `--plugins` directory.
+pub fn plugin_dir(components: &[PathBuf]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for c in components {
+        let name = c.file_name().expect("file name");
+        std::fs::copy(c, dir.path().join(name)).expect("copy component");
+    }
+    dir
+}
+
+/// The bundled example snapshot.
+pub fn example_snapshot() -> PathBuf {
+    root().join("examples/snapshots/acme.json")
+}
+
+/// The fixed "now" used by tests and the README demo.
+pub const NOW: &str = "2026-11-22T12:00:00Z";
+
+/// [`NOW`] as Unix seconds.
+pub const NOW_UNIX: i64 = 1_795_348_800;
+
+/// Loads every component in `dir` with a runtime caching under `cache` (none if `None`).
+pub fn load_all(rt: &Runtime, dir: &Path) -> Vec<Arc<LoadedPlugin>> {
+    Runtime::plugin_files(dir)
+        .expect("plugin dir")
+        .into_iter()
+        .map(|(path, bytes)| {
+            Arc::new(
+                rt.load_bytes(&path, &bytes)
+                    .unwrap_or_else(|e| panic!("load {}: {e}", path.display())),
+            )
+        })
+        .collect()
+}
+
+/// Scans `snapshot` with the plugins in `dir` under `config`, as the CLI does.
+pub fn scan_with(dir: &Path, snapshot: &Path, config: &Config, jobs: usize) -> Report {
+    let rt = Runtime::new(None).expect("runtime");
+    let plugins = load_all(&rt, dir);
+    let planned = scan::plan(&plugins, config).expect("plan");
+    let snap = posture::snapshot::load(snapshot).expect("snapshot loads");
+    let tokio = tokio_rt();
+    tokio.block_on(scan::run(
+        planned,
+        Arc::new(snap),
+        snapshot.display().to_string(),
+        config,
+        ScanOptions {
+            jobs,
+            now: NOW_UNIX,
+        },
+        None,
+    ))
+}
+
+/// A small multi-threaded tokio runtime for tests.
+pub fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}

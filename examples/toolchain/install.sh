@@ -9,8 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGET=wasm32-unknown-unknown
+# Only plugins that opt into WASI (tests/plugins/wasi-probe) use this one; best effort.
+WASI_TARGET=wasm32-wasip2
 
 if command -v rustup >/dev/null 2>&1; then
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASI_TARGET"; then
+    rustup target add "$WASI_TARGET" || echo "toolchain: could not add $WASI_TARGET (only the WASI test plugin needs it)" >&2
+  fi
   if rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
     rm -f target/toolchain.env
     exit 0

@@ -7,8 +7,11 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The guest target plugins are built for.
+/// The guest target plugins are built for: no WASI, no I/O at all.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The alternative target for plugins that need Rust's std I/O paths (they then import WASI,
+/// which the host provides empty). Chosen with `[package.metadata.posture] target`.
+pub const WASI_TARGET: &str = "wasm32-wasip2";
 
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +19,14 @@ pub enum BuildError {
     /// No `Cargo.toml` in the plugin directory.
     #[error("{0}: no Cargo.toml here; `posture plugin build` builds Rust plugin crates")]
     NoManifest(PathBuf),
+    /// The plugin's Cargo.toml is unreadable or has a bad `[package.metadata.posture]`.
+    #[error("{path}: {message}")]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// cargo could not be started.
     #[error("cannot run `{cargo}`")]
     Spawn {
@@ -96,12 +107,13 @@ pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
     if !manifest.is_file() {
         return Err(BuildError::NoManifest(opts.crate_dir.clone()));
     }
+    let target = guest_target(&manifest)?;
     let cargo = std::env::var("POSTURE_WASM_CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut cmd = Command::new(&cargo);
     cmd.arg("build")
         .arg("--release")
         .arg("--target")
-        .arg(WASM_TARGET)
+        .arg(&target)
         .arg("--manifest-path")
         .arg(&manifest)
         .arg("--message-format=json-render-diagnostics")
@@ -171,10 +183,15 @@ pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
         path: core_path.clone(),
         source,
     })?;
-    let component = componentize(&core).map_err(|message| BuildError::Componentize {
-        path: core_path.clone(),
-        message,
-    })?;
+    let component = if is_component(&core) {
+        // wasm32-wasip2 links a component already.
+        core
+    } else {
+        componentize(&core).map_err(|message| BuildError::Componentize {
+            path: core_path.clone(),
+            message,
+        })?
+    };
     std::fs::create_dir_all(&opts.out_dir).map_err(|source| BuildError::Io {
         path: opts.out_dir.clone(),
         source,
@@ -184,6 +201,39 @@ pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
         .join(format!("{}.wasm", name.replace('_', "-")));
     write_atomically(&out, &component)?;
     Ok(out)
+}
+
+/// Whether `bytes` is a component (rather than a core module), from its header.
+pub fn is_component(bytes: &[u8]) -> bool {
+    bytes.len() >= 8 && &bytes[..4] == b"\0asm" && bytes[6..8] == [1, 0]
+}
+
+/// The target named by `[package.metadata.posture] target`, default [`WASM_TARGET`].
+fn guest_target(manifest: &Path) -> Result<String, BuildError> {
+    let text = std::fs::read_to_string(manifest).map_err(|source| BuildError::Io {
+        path: manifest.to_path_buf(),
+        source,
+    })?;
+    let doc: toml::Table = toml::from_str(&text).map_err(|e| BuildError::Manifest {
+        path: manifest.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let target = doc
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("posture"))
+        .and_then(|p| p.get("target"))
+        .and_then(|t| t.as_str())
+        .unwrap_or(WASM_TARGET);
+    if target != WASM_TARGET && target != WASI_TARGET {
+        return Err(BuildError::Manifest {
+            path: manifest.to_path_buf(),
+            message: format!(
+                "[package.metadata.posture] target = \"{target}\" is not supported (use {WASM_TARGET} or {WASI_TARGET})"
+            ),
+        });
+    }
+    Ok(target.to_string())
 }
 
 /// Wraps a core module carrying wit-bindgen's component-type section into a component.

@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use posture::config::Config;
 use posture::model::Severity;
-use posture::report::{PluginError, PluginRun, Report};
+use posture::report::{PluginError, PluginRun};
 use posture::runtime::{FailureKind, LoadedPlugin, Runtime};
 use posture::scan::{self, ScanOptions};
 use std::io::{IsTerminal, Write};

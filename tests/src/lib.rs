@@ -58,6 +58,11 @@ pub fn hostile_plugin() -> PathBuf {
     component("tests/plugins/hostile")
 }
 
+/// The WASI probe test plugin (built for wasm32-wasip2), from `tests/plugins/wasi-probe`.
+pub fn wasi_probe_plugin() -> PathBuf {
+    component("tests/plugins/wasi-probe")
+}
+
 /// A fresh directory holding copies of `components`, as a `--plugins` directory.
 pub fn plugin_dir(components: &[PathBuf]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

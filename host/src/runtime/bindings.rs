@@ -10,7 +10,6 @@ wasmtime::component::bindgen!({
     world: "check-plugin",
 });
 
-pub use exports::posture::plugin::plugin as guest;
 pub use posture::plugin::types as wit;
 
 /// The contract version of the WIT package this host was built from.

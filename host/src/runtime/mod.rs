@@ -162,6 +162,7 @@ mod tests {
             &resolve,
             world,
             wit_component::StringEncoding::UTF8,
+            false,
         )
         .expect("embed");
         wit_component::ComponentEncoder::default()

@@ -11,7 +11,13 @@ use posture_e2e::{example_snapshot, hostile_plugin, iam_plugin, plugin_dir, scan
 /// (resource id, status, severity) of every `iam.admin-mfa` finding on the example, as listed
 /// in examples/snapshots/README.md.
 const EXPECTED_ADMIN_MFA: &[(&str, Status, Severity)] = &[
-    // filled in from the example snapshot's documented expectations
+    ("aws-root", Status::Fail, Severity::Critical),
+    ("AIDAACMETOM", Status::Fail, Severity::High),
+    ("AIDAACMEPRIYA", Status::Pass, Severity::High),
+    ("AIDAACMEBREAK", Status::Pass, Severity::High),
+    ("u-anna", Status::Pass, Severity::High),
+    ("u-priya", Status::Pass, Severity::High),
+    ("u-ben", Status::NotEvaluable, Severity::High),
 ];
 
 #[test]

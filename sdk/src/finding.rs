@@ -1,0 +1,158 @@
+//! Building findings: status constructors, evidence with snapshot paths, severity overrides,
+//! resource references for each entity kind, and the not-evaluable finding for an absent kind.
+
+use crate::bindings::posture::plugin::types::*;
+use crate::snapshot::Absent;
+use std::fmt::Debug;
+
+impl Finding {
+    fn new(check_id: &str, status: Status, resource: ResourceRef, message: impl Into<String>) -> Finding {
+        Finding {
+            check_id: check_id.to_string(),
+            status,
+            resource,
+            message: message.into(),
+            severity: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// The resource meets the control.
+    pub fn pass(check_id: &str, resource: ResourceRef, message: impl Into<String>) -> Finding {
+        Finding::new(check_id, Status::Pass, resource, message)
+    }
+
+    /// The resource fails the control.
+    pub fn fail(check_id: &str, resource: ResourceRef, message: impl Into<String>) -> Finding {
+        Finding::new(check_id, Status::Fail, resource, message)
+    }
+
+    /// The data needed to decide is missing; the message says what.
+    pub fn not_evaluable(check_id: &str, resource: ResourceRef, message: impl Into<String>) -> Finding {
+        Finding::new(check_id, Status::NotEvaluable, resource, message)
+    }
+
+    /// Adds a value that decided the finding and its JSON pointer in the snapshot.
+    pub fn evidence(mut self, key: &str, value: impl Into<String>, path: String) -> Finding {
+        self.evidence.push(Evidence {
+            key: key.to_string(),
+            value: value.into(),
+            path,
+        });
+        self
+    }
+
+    /// Overrides the check's default severity for this finding.
+    pub fn with_severity(mut self, s: Severity) -> Finding {
+        self.severity = Some(s);
+        self
+    }
+}
+
+impl Absent {
+    /// The not-evaluable finding reporting that `check_id` had no data of this kind.
+    pub fn finding(&self, check_id: &str) -> Finding {
+        Finding::not_evaluable(
+            check_id,
+            ResourceRef {
+                kind: "snapshot".into(),
+                id: json_key(self.kind).into(),
+                display_name: None,
+                account: None,
+            },
+            self.to_string(),
+        )
+    }
+}
+
+/// The key of `kind`'s list in the snapshot JSON (`data_stores`, …).
+pub fn json_key(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Principals => "principals",
+        EntityKind::Groups => "groups",
+        EntityKind::Grants => "grants",
+        EntityKind::Storage => "storage",
+        EntityKind::DataStores => "data_stores",
+        EntityKind::AuditLogs => "audit_logs",
+        EntityKind::BackupPlans => "backup_plans",
+        EntityKind::ProtectedResources => "protected_resources",
+        EntityKind::Keys => "keys",
+        EntityKind::Shares => "shares",
+        EntityKind::TenantSettings => "tenant_settings",
+    }
+}
+
+/// JSON pointer of `field` of entity `index` of `kind`, e.g. `/principals/3/mfa_enabled`.
+pub fn path(kind: EntityKind, index: usize, field: &str) -> String {
+    format!("/{}/{index}/{field}", json_key(kind))
+}
+
+/// Renders an optional value as evidence text: the value, or `unknown`.
+pub fn show<T: Debug>(v: Option<T>) -> String {
+    match v {
+        Some(v) => {
+            let s = format!("{v:?}");
+            s.trim_matches('"').to_string()
+        }
+        None => "unknown".to_string(),
+    }
+}
+
+/// Resource references for snapshot entities.
+pub mod resource {
+    use super::*;
+
+    fn r(kind: &str, id: &str, name: Option<&str>, account: &str) -> ResourceRef {
+        ResourceRef {
+            kind: kind.to_string(),
+            id: id.to_string(),
+            display_name: name.map(str::to_string),
+            account: Some(account.to_string()),
+        }
+    }
+
+    /// A principal.
+    pub fn principal(p: &Principal) -> ResourceRef {
+        r("principal", &p.id, Some(&p.name), &p.account)
+    }
+    /// A group or role.
+    pub fn group(g: &Group) -> ResourceRef {
+        r("group", &g.id, Some(&g.name), &g.account)
+    }
+    /// A grant.
+    pub fn grant(g: &Grant) -> ResourceRef {
+        r("grant", &g.id, Some(&g.permission), &g.account)
+    }
+    /// A storage container.
+    pub fn storage(s: &Storage) -> ResourceRef {
+        r("storage", &s.id, Some(&s.name), &s.account)
+    }
+    /// A data store.
+    pub fn data_store(d: &DataStore) -> ResourceRef {
+        r("data-store", &d.id, Some(&d.name), &d.account)
+    }
+    /// An audit log.
+    pub fn audit_log(a: &AuditLog) -> ResourceRef {
+        r("audit-log", &a.id, Some(&a.name), &a.account)
+    }
+    /// A backup plan.
+    pub fn backup_plan(b: &BackupPlan) -> ResourceRef {
+        r("backup-plan", &b.id, Some(&b.name), &b.account)
+    }
+    /// A protected resource.
+    pub fn protected_resource(p: &ProtectedResource) -> ResourceRef {
+        r(&p.resource_kind, &p.resource_id, None, &p.account)
+    }
+    /// A key.
+    pub fn key(k: &Key) -> ResourceRef {
+        r("key", &k.id, k.name.as_deref(), &k.account)
+    }
+    /// A share.
+    pub fn share(s: &Share) -> ResourceRef {
+        r("share", &s.id, Some(&s.item_name), &s.account)
+    }
+    /// Tenant settings of one service.
+    pub fn tenant_settings(t: &TenantSettings) -> ResourceRef {
+        r("tenant-settings", &t.service, None, &t.account)
+    }
+}

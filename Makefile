@@ -22,7 +22,7 @@ demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
 		--now 2026-11-22T12:00:00Z --fail-on none
 
-test: toolchain host plugins test-plugins lint
+test: toolchain host plugins lint
 	$(CARGO) test --workspace --locked
 
 toolchain:

@@ -203,9 +203,8 @@ fn load_plugins(
     let mut refused = Vec::new();
     let mut files = Vec::new();
     for dir in &source.plugins {
-        let found = Runtime::plugin_files(dir).with_context(|| {
-            format!("no plugins: build them with `make plugins` or pass --plugins DIR")
-        })?;
+        let found = Runtime::plugin_files(dir)
+            .context("no plugins: build them with `make plugins` or pass --plugins DIR")?;
         files.extend(found);
     }
     if files.is_empty() {

@@ -51,7 +51,9 @@ pub struct Check {
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Check").field("id", &self.metadata.id).finish()
+        f.debug_struct("Check")
+            .field("id", &self.metadata.id)
+            .finish()
     }
 }
 

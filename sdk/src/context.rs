@@ -69,7 +69,12 @@ impl Context {
             .iter()
             .find(|p| p.name == name)
             .map(|p| &p.value)
-            .or_else(|| self.specs.iter().find(|s| s.name == name).map(|s| &s.default))
+            .or_else(|| {
+                self.specs
+                    .iter()
+                    .find(|s| s.name == name)
+                    .map(|s| &s.default)
+            })
             .ok_or_else(|| CheckError::Param(format!("parameter `{name}` is not declared")))
     }
 
@@ -77,7 +82,9 @@ impl Context {
     pub fn int(&self, name: &str) -> Result<i64, CheckError> {
         match self.value(name)? {
             ParamValue::Integer(v) => Ok(*v),
-            _ => Err(CheckError::Param(format!("parameter `{name}` is not an integer"))),
+            _ => Err(CheckError::Param(format!(
+                "parameter `{name}` is not an integer"
+            ))),
         }
     }
 
@@ -86,7 +93,9 @@ impl Context {
         match self.value(name)? {
             ParamValue::Number(v) => Ok(*v),
             ParamValue::Integer(v) => Ok(*v as f64),
-            _ => Err(CheckError::Param(format!("parameter `{name}` is not a number"))),
+            _ => Err(CheckError::Param(format!(
+                "parameter `{name}` is not a number"
+            ))),
         }
     }
 
@@ -102,7 +111,9 @@ impl Context {
     pub fn flag(&self, name: &str) -> Result<bool, CheckError> {
         match self.value(name)? {
             ParamValue::Flag(v) => Ok(*v),
-            _ => Err(CheckError::Param(format!("parameter `{name}` is not a boolean"))),
+            _ => Err(CheckError::Param(format!(
+                "parameter `{name}` is not a boolean"
+            ))),
         }
     }
 
@@ -110,7 +121,9 @@ impl Context {
     pub fn text_list(&self, name: &str) -> Result<&[String], CheckError> {
         match self.value(name)? {
             ParamValue::TextList(v) => Ok(v),
-            _ => Err(CheckError::Param(format!("parameter `{name}` is not a list of texts"))),
+            _ => Err(CheckError::Param(format!(
+                "parameter `{name}` is not a list of texts"
+            ))),
         }
     }
 }

@@ -31,11 +31,12 @@ macro_rules! export_plugin {
                 }
                 fn evaluate(
                     ctx: $crate::EvaluationContext,
-                ) -> ::core::result::Result<::std::vec::Vec<$crate::Finding>, $crate::PluginError> {
+                ) -> ::core::result::Result<::std::vec::Vec<$crate::Finding>, $crate::PluginError>
+                {
                     $crate::export::evaluate(&$plugin(), ctx)
                 }
             }
-            $crate::bindings::__export_check_plugin!(PostureExport with_types_in $crate::bindings);
+    $crate::bindings::__export_check_plugin!(PostureExport with_types_in $crate::bindings);
         };
     };
 }

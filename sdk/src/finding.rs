@@ -6,7 +6,12 @@ use crate::snapshot::Absent;
 use std::fmt::Debug;
 
 impl Finding {
-    fn new(check_id: &str, status: Status, resource: ResourceRef, message: impl Into<String>) -> Finding {
+    fn new(
+        check_id: &str,
+        status: Status,
+        resource: ResourceRef,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             check_id: check_id.to_string(),
             status,
@@ -28,7 +33,11 @@ impl Finding {
     }
 
     /// The data needed to decide is missing; the message says what.
-    pub fn not_evaluable(check_id: &str, resource: ResourceRef, message: impl Into<String>) -> Finding {
+    pub fn not_evaluable(
+        check_id: &str,
+        resource: ResourceRef,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding::new(check_id, Status::NotEvaluable, resource, message)
     }
 

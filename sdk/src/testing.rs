@@ -66,7 +66,12 @@ impl SnapshotBuilder {
 /// # Panics
 /// If the plugin has no such check (a test bug).
 #[allow(clippy::panic)]
-pub fn run(plugin: &Plugin, check_id: &str, snap: &Snapshot, params: &[(&str, ParamValue)]) -> Vec<Finding> {
+pub fn run(
+    plugin: &Plugin,
+    check_id: &str,
+    snap: &Snapshot,
+    params: &[(&str, ParamValue)],
+) -> Vec<Finding> {
     run_at(plugin, check_id, snap, NOW, params)
 }
 
@@ -115,7 +120,10 @@ pub fn metadata_problems(plugin: &Plugin) -> Vec<String> {
             out.push(format!("{}: duplicate id", m.id));
         }
         if !m.id.starts_with(&format!("{}.", m.domain)) {
-            out.push(format!("{}: id does not start with its domain `{}`", m.id, m.domain));
+            out.push(format!(
+                "{}: id does not start with its domain `{}`",
+                m.id, m.domain
+            ));
         }
         for (what, text) in [
             ("title", &m.title),
@@ -338,22 +346,30 @@ mod tests {
 
     fn counts(_cx: &Context, snap: &Snapshot) -> CheckResult {
         let n = snap.principals()?.len();
-        Ok(vec![Finding::pass("t.count", ResourceRef {
-            kind: "snapshot".into(),
-            id: format!("{n}"),
-            display_name: None,
-            account: None,
-        }, "counted")])
+        Ok(vec![Finding::pass(
+            "t.count",
+            ResourceRef {
+                kind: "snapshot".into(),
+                id: format!("{n}"),
+                display_name: None,
+                account: None,
+            },
+            "counted",
+        )])
     }
 
     fn param(cx: &Context, _snap: &Snapshot) -> CheckResult {
         let days = cx.int("max-days")?;
-        Ok(vec![Finding::pass("t.param", ResourceRef {
-            kind: "x".into(),
-            id: days.to_string(),
-            display_name: None,
-            account: None,
-        }, "p")])
+        Ok(vec![Finding::pass(
+            "t.param",
+            ResourceRef {
+                kind: "x".into(),
+                id: days.to_string(),
+                display_name: None,
+                account: None,
+            },
+            "p",
+        )])
     }
 
     fn plugin() -> Plugin {
@@ -368,14 +384,29 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::NotEvaluable);
         assert_eq!(f[0].resource.id, "principals");
-        let f = run(&plugin(), "t.count", &SnapshotBuilder::new().principals(vec![]).build(), &[]);
-        assert_eq!((f[0].status, f[0].resource.id.as_str()), (Status::Pass, "0"));
+        let f = run(
+            &plugin(),
+            "t.count",
+            &SnapshotBuilder::new().principals(vec![]).build(),
+            &[],
+        );
+        assert_eq!(
+            (f[0].status, f[0].resource.id.as_str()),
+            (Status::Pass, "0")
+        );
     }
 
     #[test]
     fn paging_reads_every_entity() {
-        let many: Vec<Principal> = (0..2500).map(|i| principal(&format!("u{i}"), "n")).collect();
-        let f = run(&plugin(), "t.count", &SnapshotBuilder::new().principals(many).build(), &[]);
+        let many: Vec<Principal> = (0..2500)
+            .map(|i| principal(&format!("u{i}"), "n"))
+            .collect();
+        let f = run(
+            &plugin(),
+            "t.count",
+            &SnapshotBuilder::new().principals(many).build(),
+            &[],
+        );
         assert_eq!(f[0].resource.id, "2500");
     }
 
@@ -383,30 +414,62 @@ mod tests {
     fn params_default_override_and_type_errors() {
         let snap = SnapshotBuilder::new().build();
         assert_eq!(run(&plugin(), "t.param", &snap, &[])[0].resource.id, "90");
-        let f = run(&plugin(), "t.param", &snap, &[("max-days", ParamValue::Integer(30))]);
+        let f = run(
+            &plugin(),
+            "t.param",
+            &snap,
+            &[("max-days", ParamValue::Integer(30))],
+        );
         assert_eq!(f[0].resource.id, "30");
-        let f = run(&plugin(), "t.param", &snap, &[("max-days", ParamValue::Text("x".into()))]);
+        let f = run(
+            &plugin(),
+            "t.param",
+            &snap,
+            &[("max-days", ParamValue::Text("x".into()))],
+        );
         assert_eq!(f[0].status, Status::Error);
         assert!(f[0].message.contains("max-days"));
     }
 
     #[test]
     fn unknown_check_is_a_plugin_error() {
-        let ctx = EvaluationContext { now: NOW, captured_at: NOW, accounts: vec![], checks: vec![CheckRequest { check_id: "nope".into(), params: vec![] }] };
-        assert!(plugin().evaluate(ctx, &SnapshotBuilder::new().build()).is_err());
+        let ctx = EvaluationContext {
+            now: NOW,
+            captured_at: NOW,
+            accounts: vec![],
+            checks: vec![CheckRequest {
+                check_id: "nope".into(),
+                params: vec![],
+            }],
+        };
+        assert!(
+            plugin()
+                .evaluate(ctx, &SnapshotBuilder::new().build())
+                .is_err()
+        );
     }
 
     #[test]
     fn metadata_problems_are_listed() {
         let p = metadata_problems(&plugin());
-        assert!(p.iter().any(|m| m.contains("t.count: empty title")), "{p:?}");
-        assert!(p.iter().any(|m| m.contains("t.param: declares no entity kinds")), "{p:?}");
+        assert!(
+            p.iter().any(|m| m.contains("t.count: empty title")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|m| m.contains("t.param: declares no entity kinds")),
+            "{p:?}"
+        );
     }
 
     #[test]
     fn show_and_path() {
         assert_eq!(show(Some(true)), "true");
         assert_eq!(show::<bool>(None), "unknown");
-        assert_eq!(path(EntityKind::DataStores, 2, "encrypted"), "/data_stores/2/encrypted");
+        assert_eq!(
+            path(EntityKind::DataStores, 2, "encrypted"),
+            "/data_stores/2/encrypted"
+        );
     }
 }

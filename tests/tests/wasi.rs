@@ -42,7 +42,11 @@ fn wasi_grants_nothing_and_is_deterministic() {
     assert!(first["root"].starts_with("denied"), "{first:?}");
     assert!(first["file"].starts_with("denied"), "{first:?}");
     assert!(first["tcp"].starts_with("denied"), "{first:?}");
-    assert_eq!(first["clock"], NOW_UNIX.to_string(), "clock must read `now`");
+    assert_eq!(
+        first["clock"],
+        NOW_UNIX.to_string(),
+        "clock must read `now`"
+    );
     let second = probe();
     assert_eq!(first["random"], second["random"], "seeded randomness");
 }

@@ -10,7 +10,7 @@ wasmtime::component::bindgen!({
     world: "check-plugin",
 });
 
-pub use posture::plugin::types as wit;
+pub use self::posture::plugin::types as wit;
 
 /// The contract version of the WIT package this host was built from.
 pub const CONTRACT_VERSION: &str = "0.1.0";

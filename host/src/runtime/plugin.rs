@@ -446,6 +446,12 @@ fn classify(e: wasmtime::Error, state: &PluginState, limits: &Limits) -> PluginF
             kind: FailureKind::Trap,
             message: "overflowed its stack".into(),
         },
+        Some(Trap::MemoryOutOfBounds) => PluginFailure {
+            kind: FailureKind::Trap,
+            message: "trapped: out-of-bounds memory access (a memory-safety bug, or the plugin's \
+                      own stack overflowing in its linear memory)"
+                .into(),
+        },
         Some(Trap::UnreachableCodeReached) => PluginFailure {
             kind: FailureKind::Trap,
             message: "trapped: unreachable code reached (a panic or abort inside the plugin)"

@@ -25,7 +25,20 @@ pub struct Tag {
 }
 
 /// What kind of identity a principal is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -45,7 +58,20 @@ pub enum PrincipalKind {
 }
 
 /// Whether a principal can sign in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -62,7 +88,20 @@ pub enum AccountStatus {
 }
 
 /// The person's standing in the HR directory, when the snapshot carries it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -79,7 +118,20 @@ pub enum EmploymentStatus {
 }
 
 /// What a credential is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -116,12 +168,20 @@ pub struct Credential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// When it was created.
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub created: Option<i64>,
     /// When it was last used.
     #[component(name = "last-used")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_used: Option<i64>,
 }
@@ -160,12 +220,20 @@ pub struct Principal {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mfa_methods: Vec<String>,
     /// When it was created.
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub created: Option<i64>,
     /// Last interactive or token sign-in.
     #[component(name = "last-sign-in")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_sign_in: Option<i64>,
     /// Long-lived credentials (passwords, access keys, …).
@@ -183,12 +251,20 @@ pub struct Principal {
     pub guest: Option<bool>,
     /// When a guest's access expires.
     #[component(name = "access-expires")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub access_expires: Option<i64>,
     /// When access was last reviewed.
     #[component(name = "last-reviewed")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_reviewed: Option<i64>,
     /// Tags.
@@ -201,7 +277,20 @@ pub struct Principal {
 }
 
 /// Whether a group is a membership group or a role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -240,7 +329,20 @@ pub struct Group {
 }
 
 /// Who receives a grant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -283,7 +385,20 @@ pub struct Grant {
 }
 
 /// What kind of storage container.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -378,7 +493,20 @@ pub struct Storage {
 }
 
 /// What kind of data store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -494,7 +622,11 @@ pub struct AuditLog {
     pub encryption_key: Option<String>,
     /// Time of the last successful delivery of events.
     #[component(name = "last-delivery")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_delivery: Option<i64>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -562,7 +694,11 @@ pub struct ProtectedResource {
     pub plan_id: Option<String>,
     /// Time of the last successful backup.
     #[component(name = "last-backup")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_backup: Option<i64>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -572,7 +708,20 @@ pub struct ProtectedResource {
 }
 
 /// Who manages a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -613,11 +762,19 @@ pub struct Key {
     pub rotation_period_days: Option<u32>,
     /// When it was last rotated.
     #[component(name = "last-rotated")]
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_rotated: Option<i64>,
     /// When it was created.
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub created: Option<i64>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -627,7 +784,20 @@ pub struct Key {
 }
 
 /// Who a share reaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -682,11 +852,19 @@ pub struct Share {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
     /// When it was created.
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub created: Option<i64>,
     /// When the share expires.
-    #[serde(default, with = "time::optional", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub expires: Option<i64>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -696,7 +874,20 @@ pub struct Share {
 }
 
 /// How far a tenant lets users share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ComponentType,
+    Lower,
+    Lift,
+)]
 #[serde(rename_all = "kebab-case")]
 #[component(enum)]
 #[repr(u8)]
@@ -761,4 +952,3 @@ pub struct TenantSettings {
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub attributes: Option<String>,
 }
-

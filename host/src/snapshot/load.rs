@@ -162,21 +162,33 @@ fn validate(s: &mut Snapshot, origin: &str) -> Result<(), SnapshotError> {
     if s.schema != SCHEMA_V1 {
         return Err(invalid(
             "/schema".into(),
-            format!("unsupported snapshot schema `{}`; this posture reads `{SCHEMA_V1}`", s.schema),
+            format!(
+                "unsupported snapshot schema `{}`; this posture reads `{SCHEMA_V1}`",
+                s.schema
+            ),
         ));
     }
     if s.accounts.is_empty() {
-        return Err(invalid("/accounts".into(), "at least one account is required".into()));
+        return Err(invalid(
+            "/accounts".into(),
+            "at least one account is required".into(),
+        ));
     }
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for (i, a) in s.accounts.iter().enumerate() {
         if a.id.is_empty() {
-            return Err(invalid(format!("/accounts/{i}/id"), "empty account id".into()));
+            return Err(invalid(
+                format!("/accounts/{i}/id"),
+                "empty account id".into(),
+            ));
         }
         if let Some(first) = ids.insert(&a.id, i) {
             return Err(invalid(
                 format!("/accounts/{i}/id"),
-                format!("account `{}` is already declared at /accounts/{first}", a.id),
+                format!(
+                    "account `{}` is already declared at /accounts/{first}",
+                    a.id
+                ),
             ));
         }
     }
@@ -188,13 +200,33 @@ fn validate(s: &mut Snapshot, origin: &str) -> Result<(), SnapshotError> {
     check_list(EntityKind::Groups, &mut s.groups, &accounts, origin)?;
     check_list(EntityKind::Grants, &mut s.grants, &accounts, origin)?;
     check_list(EntityKind::Storage, &mut s.storage, &accounts, origin)?;
-    check_list(EntityKind::DataStores, &mut s.data_stores, &accounts, origin)?;
+    check_list(
+        EntityKind::DataStores,
+        &mut s.data_stores,
+        &accounts,
+        origin,
+    )?;
     check_list(EntityKind::AuditLogs, &mut s.audit_logs, &accounts, origin)?;
-    check_list(EntityKind::BackupPlans, &mut s.backup_plans, &accounts, origin)?;
-    check_list(EntityKind::ProtectedResources, &mut s.protected_resources, &accounts, origin)?;
+    check_list(
+        EntityKind::BackupPlans,
+        &mut s.backup_plans,
+        &accounts,
+        origin,
+    )?;
+    check_list(
+        EntityKind::ProtectedResources,
+        &mut s.protected_resources,
+        &accounts,
+        origin,
+    )?;
     check_list(EntityKind::Keys, &mut s.keys, &accounts, origin)?;
     check_list(EntityKind::Shares, &mut s.shares, &accounts, origin)?;
-    check_list(EntityKind::TenantSettings, &mut s.tenant_settings, &accounts, origin)?;
+    check_list(
+        EntityKind::TenantSettings,
+        &mut s.tenant_settings,
+        &accounts,
+        origin,
+    )?;
     Ok(())
 }
 
@@ -237,7 +269,10 @@ fn check_list<T: Entity>(
             return Err(SnapshotError::Invalid {
                 origin: origin.to_string(),
                 path: format!("/{key}/{i}"),
-                message: format!("duplicate id `{}`: already used at /{key}/{first}", item.id()),
+                message: format!(
+                    "duplicate id `{}`: already used at /{key}/{first}",
+                    item.id()
+                ),
             });
         }
     }
@@ -272,7 +307,10 @@ mod tests {
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].account, "111122223333");
         assert_eq!(p[0].mfa_enabled, Some(true));
-        assert_eq!(p[1].mfa_enabled, None, "missing option is unknown, not false");
+        assert_eq!(
+            p[1].mfa_enabled, None,
+            "missing option is unknown, not false"
+        );
         assert!(p[1].credentials.is_empty());
         assert_eq!(
             p[0].attributes.as_deref(),
@@ -294,7 +332,10 @@ mod tests {
         let e = err(&MINIMAL.replace(r#""mfa_enabled": true"#, r#""mfa_enabled": "yes""#));
         assert_eq!(e.json_path(), Some("/principals/0/mfa_enabled"));
         let msg = e.to_string();
-        assert!(msg.starts_with("snap.json: /principals/0/mfa_enabled: invalid type"), "{msg}");
+        assert!(
+            msg.starts_with("snap.json: /principals/0/mfa_enabled: invalid type"),
+            "{msg}"
+        );
         assert!(msg.contains("line 6"), "{msg}");
     }
 
@@ -330,7 +371,10 @@ mod tests {
     fn schema_version_and_accounts_are_validated() {
         let e = err(&MINIMAL.replace("posture.snapshot/v1", "posture.snapshot/v9"));
         assert_eq!(e.json_path(), Some("/schema"));
-        let e = err(&MINIMAL.replace(r#""id": "u2", "kind""#, r#""id": "u2", "account": "999", "kind""#));
+        let e = err(&MINIMAL.replace(
+            r#""id": "u2", "kind""#,
+            r#""id": "u2", "account": "999", "kind""#,
+        ));
         assert_eq!(e.json_path(), Some("/principals/1/account"));
         let two = MINIMAL.replace(
             r#"[{"id": "111122223333", "provider": "aws"}]"#,
@@ -349,7 +393,10 @@ mod tests {
 
     #[test]
     fn pointer_conversion() {
-        assert_eq!(pointer("principals[2].mfa_enabled"), "/principals/2/mfa_enabled");
+        assert_eq!(
+            pointer("principals[2].mfa_enabled"),
+            "/principals/2/mfa_enabled"
+        );
         assert_eq!(pointer("."), "/");
         assert_eq!(pointer("accounts[0]"), "/accounts/0");
     }

@@ -331,7 +331,8 @@ mod tests {
 
     #[test]
     fn committed_json_schema_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/snapshot-v1.schema.json");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/snapshot-v1.schema.json");
         let mut current = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
         current.push('\n');
         if std::env::var_os("POSTURE_BLESS").is_some() {

@@ -91,8 +91,16 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         };
         out.push(
             finding
-                .evidence("kind", show(Some(p.kind)).to_lowercase(), path(EntityKind::Principals, i, "kind"))
-                .evidence("admin", show(p.admin), path(EntityKind::Principals, i, "admin"))
+                .evidence(
+                    "kind",
+                    show(Some(p.kind)).to_lowercase(),
+                    path(EntityKind::Principals, i, "kind"),
+                )
+                .evidence(
+                    "admin",
+                    show(p.admin),
+                    path(EntityKind::Principals, i, "admin"),
+                )
                 .evidence(
                     "mfa_enabled",
                     show(p.mfa_enabled),
@@ -122,11 +130,22 @@ mod tests {
 
     #[test]
     fn admin_with_mfa_passes_without_fails_unknown_is_not_evaluable() {
-        let f = run(vec![admin("a", Some(true)), admin("b", Some(false)), admin("c", None)]);
-        let got: Vec<(&str, Status)> = f.iter().map(|f| (f.resource.id.as_str(), f.status)).collect();
+        let f = run(vec![
+            admin("a", Some(true)),
+            admin("b", Some(false)),
+            admin("c", None),
+        ]);
+        let got: Vec<(&str, Status)> = f
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.status))
+            .collect();
         assert_eq!(
             got,
-            vec![("a", Status::Pass), ("b", Status::Fail), ("c", Status::NotEvaluable)]
+            vec![
+                ("a", Status::Pass),
+                ("b", Status::Fail),
+                ("c", Status::NotEvaluable)
+            ]
         );
         assert_eq!(f[1].severity, None, "default severity (high) applies");
         let ev: Vec<(&str, &str, &str)> = f[1]
@@ -134,8 +153,14 @@ mod tests {
             .iter()
             .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
             .collect();
-        assert!(ev.contains(&("mfa_enabled", "false", "/principals/1/mfa_enabled")), "{ev:?}");
-        assert!(ev.contains(&("admin", "true", "/principals/1/admin")), "{ev:?}");
+        assert!(
+            ev.contains(&("mfa_enabled", "false", "/principals/1/mfa_enabled")),
+            "{ev:?}"
+        );
+        assert!(
+            ev.contains(&("admin", "true", "/principals/1/admin")),
+            "{ev:?}"
+        );
     }
 
     #[test]
@@ -170,7 +195,10 @@ mod tests {
         root.interactive = Some(false);
         let f = run(vec![svc, root]);
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].resource.id.as_str(), f[0].status), ("root", Status::Pass));
+        assert_eq!(
+            (f[0].resource.id.as_str(), f[0].status),
+            ("root", Status::Pass)
+        );
     }
 
     #[test]
@@ -205,7 +233,10 @@ mod tests {
             .iter()
             .map(|k| format!("{}:{}", k.framework, k.id))
             .collect();
-        assert_eq!(controls, vec!["soc2:CC6.1", "iso27001:A.5.17", "iso27001:A.8.5"]);
+        assert_eq!(
+            controls,
+            vec!["soc2:CC6.1", "iso27001:A.5.17", "iso27001:A.8.5"]
+        );
         assert_eq!(c.metadata.default_severity, Severity::High);
     }
 }

@@ -113,4 +113,6 @@ fn finding(check: &str, id: &str) -> Finding {
     }
 }
 
+// Exported names contain `:`, which native linkers reject; the plugin only exists as Wasm.
+#[cfg(target_arch = "wasm32")]
 export!(Hostile);

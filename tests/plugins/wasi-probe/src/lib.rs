@@ -93,4 +93,6 @@ impl Guest for Probe {
     }
 }
 
+// Exported names contain `:`, which native linkers reject; the plugin only exists as Wasm.
+#[cfg(target_arch = "wasm32")]
 export!(Probe);

@@ -190,7 +190,15 @@ fn runtime(source: &PluginSource) -> Result<Runtime> {
             .clone()
             .or_else(posture::runtime::default_cache_dir)
     };
-    Ok(Runtime::new(cache.as_deref())?)
+    match Runtime::new(cache.as_deref()) {
+        Ok(rt) => Ok(rt),
+        Err(posture::runtime::RuntimeError::Cache(e)) => {
+            // An unusable cache costs compile time, not correctness.
+            tracing::warn!("{e}; continuing without the compile cache");
+            Ok(Runtime::new(None)?)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Loads every plugin in the source directories. Plugins that cannot be loaded are returned

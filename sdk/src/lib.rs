@@ -74,6 +74,11 @@ pub use context::Context;
 pub use finding::{path, resource, show};
 pub use snapshot::{Absent, Snapshot};
 
+/// The repository README's Rust examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// The contract version this SDK builds plugins for.
 pub const CONTRACT_VERSION: &str = "0.1.0";
 

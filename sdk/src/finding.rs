@@ -107,6 +107,33 @@ pub fn show<T: Debug>(v: Option<T>) -> String {
     }
 }
 
+/// Renders a timestamp as RFC 3339 UTC, e.g. `2026-11-22T12:00:00Z`.
+pub fn rfc3339(t: Timestamp) -> String {
+    // Civil date from days since the epoch (the days-from-civil algorithm, inverted).
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Renders an optional timestamp as evidence text: RFC 3339, or `unknown`.
+pub fn show_time(t: Option<Timestamp>) -> String {
+    t.map_or_else(|| "unknown".to_string(), rfc3339)
+}
+
 /// Resource references for snapshot entities.
 pub mod resource {
     use super::*;

@@ -464,6 +464,15 @@ mod tests {
     }
 
     #[test]
+    fn times_render_as_rfc3339() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(NOW), "2026-11-22T12:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(show_time(None), "unknown");
+    }
+
+    #[test]
     fn show_and_path() {
         assert_eq!(show(Some(true)), "true");
         assert_eq!(show::<bool>(None), "unknown");

@@ -8,6 +8,7 @@
 //! A root account without MFA is critical; other failures are high. Unknown MFA state is
 //! not-evaluable, never a pass.
 
+use crate::common::{is_admin, is_enabled, is_interactive};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -43,17 +44,8 @@ pub fn check() -> Check {
         .reads(&[EntityKind::Principals])
 }
 
-fn is_admin(p: &Principal) -> bool {
-    p.admin == Some(true) || matches!(p.kind, PrincipalKind::Root | PrincipalKind::BreakGlass)
-}
-
 fn can_sign_in(p: &Principal) -> bool {
-    let enabled = !matches!(
-        p.status,
-        Some(AccountStatus::Disabled) | Some(AccountStatus::Suspended)
-    );
-    let interactive = p.interactive != Some(false) || p.kind == PrincipalKind::Root;
-    enabled && interactive
+    is_enabled(p) && is_interactive(p)
 }
 
 fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {

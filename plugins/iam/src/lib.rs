@@ -1,13 +1,29 @@
 //! First-party identity and access management checks. This file is the one place that
 //! declares the plugin and lists its checks; each check lives in its own module.
 
+mod admin_count;
 mod admin_mfa;
+mod common;
+mod credential_age;
+mod departed_accounts;
+mod direct_admin_grants;
+mod root_credentials;
+mod stale_accounts;
+mod user_mfa;
 
 use posture_sdk::Plugin;
 
 /// The `posture-iam` plugin.
 pub fn plugin() -> Plugin {
-    Plugin::new("posture-iam", env!("CARGO_PKG_VERSION"), "posture").check(admin_mfa::check())
+    Plugin::new("posture-iam", env!("CARGO_PKG_VERSION"), "posture")
+        .check(admin_mfa::check())
+        .check(user_mfa::check())
+        .check(admin_count::check())
+        .check(stale_accounts::check())
+        .check(departed_accounts::check())
+        .check(credential_age::check())
+        .check(root_credentials::check())
+        .check(direct_admin_grants::check())
 }
 
 posture_sdk::export_plugin!(plugin);

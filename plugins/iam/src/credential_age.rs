@@ -1,0 +1,186 @@
+//! `iam.credential-age`: active long-lived credentials (access keys, tokens, SSH keys) are
+//! rotated within `max-age-days` (default 90) and used within `max-unused-days` (default 90).
+//! Passwords are out of scope (their rotation is not a control any more: NIST SP 800-63B).
+
+use crate::common::is_enabled;
+use posture_sdk::prelude::*;
+
+/// Check id.
+pub const ID: &str = "iam.credential-age";
+
+/// The check's declaration.
+pub fn check() -> Check {
+    Check::new(ID, evaluate)
+        .title("Long-lived credentials are rotated and in use")
+        .description(
+            "For each active access key, token or SSH key of an enabled principal: fails when it \
+             was created more than `max-age-days` ago, or when it was last used (or, if never \
+             used, created) more than `max-unused-days` ago. Not evaluable when the creation date \
+             is unknown.",
+        )
+        .severity(Severity::Medium)
+        .rationale(
+            "Static keys leak through code, CI logs and laptops and are valid until revoked; the \
+             older a key, the more places it has been copied to. Unused keys are pure risk.",
+        )
+        .remediation(
+            "1. Unused key: deactivate it, wait a week for complaints, then delete it. 2. Old key in \
+             use: create a second key, deploy it where the old one is used, deactivate and delete \
+             the old one. 3. Prefer short-lived credentials (roles, workload identity federation) \
+             over static keys.",
+        )
+        .soc2("CC6.1")
+        .iso27001("A.5.17")
+        .iso27001("A.8.5")
+        .param_int("max-age-days", 90, "oldest an active credential may be, in days")
+        .param_int("max-unused-days", 90, "longest an active credential may go unused, in days")
+        .reads(&[EntityKind::Principals])
+}
+
+fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
+    let max_age = cx.int("max-age-days")?;
+    let max_unused = cx.int("max-unused-days")?;
+    let mut out = Vec::new();
+    for (i, p) in snap.principals()?.iter().enumerate() {
+        if !is_enabled(p) {
+            continue;
+        }
+        for (j, c) in p.credentials.iter().enumerate() {
+            if c.kind == CredentialKind::Password || c.active == Some(false) {
+                continue;
+            }
+            let base = format!("/principals/{i}/credentials/{j}");
+            let res = ResourceRef {
+                kind: "credential".into(),
+                id: c.id.clone(),
+                display_name: Some(format!(
+                    "{} of {}",
+                    show(Some(c.kind)).to_lowercase(),
+                    p.name
+                )),
+                account: Some(p.account.clone()),
+            };
+            let Some(created) = c.created else {
+                out.push(
+                    Finding::not_evaluable(
+                        ID,
+                        res,
+                        format!("creation date of credential {} is unknown", c.id),
+                    )
+                    .evidence("created", "unknown", format!("{base}/created")),
+                );
+                continue;
+            };
+            let age = cx.days_since(created);
+            let idle = cx.days_since(c.last_used.unwrap_or(created));
+            let mut problems = Vec::new();
+            if age > max_age {
+                problems.push(format!("is {age} days old (limit {max_age})"));
+            }
+            if idle > max_unused {
+                problems.push(match c.last_used {
+                    Some(_) => format!("was last used {idle} days ago (limit {max_unused})"),
+                    None => format!("has never been used in {idle} days (limit {max_unused})"),
+                });
+            }
+            let f = if problems.is_empty() {
+                Finding::pass(
+                    ID,
+                    res,
+                    format!("credential {} is {age} days old and in use", c.id),
+                )
+            } else {
+                Finding::fail(
+                    ID,
+                    res,
+                    format!("credential {} {}", c.id, problems.join(" and ")),
+                )
+            };
+            out.push(
+                f.evidence("created", rfc3339(created), format!("{base}/created"))
+                    .evidence(
+                        "last_used",
+                        show_time(c.last_used),
+                        format!("{base}/last_used"),
+                    )
+                    .evidence("age_days", age.to_string(), String::new()),
+            );
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use posture_sdk::testing::{self, DAY, NOW, SnapshotBuilder};
+
+    fn key(id: &str, age: i64, used_days_ago: Option<i64>) -> Credential {
+        Credential {
+            id: id.into(),
+            kind: CredentialKind::AccessKey,
+            active: Some(true),
+            created: Some(NOW - age * DAY),
+            last_used: used_days_ago.map(|d| NOW - d * DAY),
+        }
+    }
+
+    fn run(creds: Vec<Credential>, params: &[(&str, ParamValue)]) -> Vec<(String, Status)> {
+        let mut p = testing::principal("u", "u");
+        p.credentials = creds;
+        testing::run(
+            &crate::plugin(),
+            ID,
+            &SnapshotBuilder::new().principals(vec![p]).build(),
+            params,
+        )
+        .into_iter()
+        .map(|f| (f.resource.id, f.status))
+        .collect()
+    }
+
+    #[test]
+    fn age_and_idleness_at_and_over_the_limit() {
+        let got = run(
+            vec![
+                key("at", 90, Some(90)),
+                key("old", 91, Some(1)),
+                key("idle", 30, Some(91)),
+                key("never", 91, None),
+            ],
+            &[],
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("at".into(), Status::Pass),
+                ("old".into(), Status::Fail),
+                ("idle".into(), Status::Fail),
+                ("never".into(), Status::Fail)
+            ]
+        );
+    }
+
+    #[test]
+    fn inactive_keys_and_passwords_are_skipped_unknown_creation_not_evaluable() {
+        let mut off = key("off", 900, None);
+        off.active = Some(false);
+        let mut pw = key("pw", 900, None);
+        pw.kind = CredentialKind::Password;
+        let mut unknown = key("unk", 1, None);
+        unknown.created = None;
+        assert_eq!(
+            run(vec![off, pw, unknown], &[]),
+            vec![("unk".into(), Status::NotEvaluable)]
+        );
+    }
+
+    #[test]
+    fn parameters_override() {
+        let p = [("max-age-days", ParamValue::Integer(30))];
+        assert_eq!(
+            run(vec![key("k", 31, Some(0))], &p),
+            vec![("k".into(), Status::Fail)]
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! `iam.stale-accounts`: enabled accounts that nobody has signed in to for more than
+//! `max-days` days (default 90) should be disabled.
+
+use crate::common::{is_enabled, is_interactive, who};
+use posture_sdk::prelude::*;
+
+/// Check id.
+pub const ID: &str = "iam.stale-accounts";
+
+/// The check's declaration.
+pub fn check() -> Check {
+    Check::new(ID, evaluate)
+        .title("Unused accounts are disabled")
+        .description(
+            "For each enabled account that can sign in interactively, fails when the last sign-in \
+             (or, for an account that never signed in, its creation) is more than `max-days` days \
+             before now. Not evaluable when neither date is in the snapshot.",
+        )
+        .severity(Severity::Medium)
+        .rationale(
+            "Dormant accounts are not watched by their owners: a takeover goes unnoticed, and they \
+             often belong to people who changed role or left.",
+        )
+        .remediation(
+            "1. Confirm with the account's owner or manager whether it is still needed. 2. Disable \
+             it (do not delete at once: keep it for investigations), remove its group memberships \
+             and credentials. 3. Schedule a periodic access review that catches such accounts.",
+        )
+        .soc2("CC6.2")
+        .soc2("CC6.3")
+        .iso27001("A.5.18")
+        .param_int(
+            "max-days",
+            90,
+            "days without sign-in after which an account is stale",
+        )
+        .reads(&[EntityKind::Principals])
+}
+
+fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
+    let max = cx.int("max-days")?;
+    let mut out = Vec::new();
+    for (i, p) in snap.principals()?.iter().enumerate() {
+        if !is_enabled(p) || !is_interactive(p) || p.kind == PrincipalKind::Service {
+            continue;
+        }
+        let res = resource::principal(p);
+        let (field, since) = match (p.last_sign_in, p.created) {
+            (Some(t), _) => ("last_sign_in", t),
+            (None, Some(t)) => ("created", t),
+            (None, None) => {
+                out.push(
+                    Finding::not_evaluable(
+                        ID,
+                        res,
+                        format!(
+                            "neither last sign-in nor creation date of {} is known",
+                            p.name
+                        ),
+                    )
+                    .evidence(
+                        "last_sign_in",
+                        "unknown",
+                        path(EntityKind::Principals, i, "last_sign_in"),
+                    ),
+                );
+                continue;
+            }
+        };
+        let days = cx.days_since(since);
+        let what = if field == "created" {
+            "has never signed in since its creation"
+        } else {
+            "last signed in"
+        };
+        let f = if days > max {
+            Finding::fail(
+                ID,
+                res,
+                format!("{} {} {what} {days} days ago (limit {max})", who(p), p.name),
+            )
+        } else {
+            Finding::pass(ID, res, format!("{} {what} {days} days ago", p.name))
+        };
+        out.push(
+            f.evidence(
+                field,
+                rfc3339(since),
+                path(EntityKind::Principals, i, field),
+            )
+            .evidence("days", days.to_string(), String::new()),
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use posture_sdk::testing::{self, DAY, NOW, SnapshotBuilder};
+
+    fn run(ps: Vec<Principal>, params: &[(&str, ParamValue)]) -> Vec<Finding> {
+        testing::run(
+            &crate::plugin(),
+            ID,
+            &SnapshotBuilder::new().principals(ps).build(),
+            params,
+        )
+    }
+
+    fn signed_in(id: &str, days_ago: i64) -> Principal {
+        let mut p = testing::principal(id, id);
+        p.last_sign_in = Some(NOW - days_ago * DAY);
+        p
+    }
+
+    #[test]
+    fn threshold_is_exclusive_of_the_limit() {
+        let f = run(vec![signed_in("at", 90), signed_in("over", 91)], &[]);
+        assert_eq!(f[0].status, Status::Pass);
+        assert_eq!(f[1].status, Status::Fail);
+    }
+
+    #[test]
+    fn never_signed_in_uses_creation_and_unknown_is_not_evaluable() {
+        let mut old = testing::principal("old", "old");
+        old.created = Some(NOW - 400 * DAY);
+        let unknown = testing::principal("u", "u");
+        let f = run(vec![old, unknown], &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.contains("never signed in"));
+        assert_eq!(f[1].status, Status::NotEvaluable);
+    }
+
+    #[test]
+    fn parameter_and_skips() {
+        let f = run(
+            vec![signed_in("a", 40)],
+            &[("max-days", ParamValue::Integer(30))],
+        );
+        assert_eq!(f[0].status, Status::Fail);
+        let mut off = signed_in("off", 400);
+        off.status = Some(AccountStatus::Disabled);
+        let mut svc = signed_in("svc", 400);
+        svc.kind = PrincipalKind::Service;
+        assert!(run(vec![off, svc], &[]).is_empty());
+    }
+}

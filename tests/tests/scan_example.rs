@@ -18,6 +18,7 @@ const EXPECTED_ADMIN_MFA: &[(&str, Status, Severity)] = &[
     ("u-anna", Status::Pass, Severity::High),
     ("u-priya", Status::Pass, Severity::High),
     ("u-ben", Status::NotEvaluable, Severity::High),
+    ("gh-priya-shah", Status::Pass, Severity::High),
 ];
 
 #[test]

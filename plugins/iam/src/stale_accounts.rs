@@ -12,7 +12,8 @@ pub fn check() -> Check {
     Check::new(ID, evaluate)
         .title("Unused accounts are disabled")
         .description(
-            "For each enabled account that can sign in interactively, fails when the last sign-in \
+            "For each enabled person's account that can sign in interactively (break-glass and \
+             service identities excluded), fails when the last sign-in \
              (or, for an account that never signed in, its creation) is more than `max-days` days \
              before now. Not evaluable when neither date is in the snapshot.",
         )
@@ -41,7 +42,12 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let max = cx.int("max-days")?;
     let mut out = Vec::new();
     for (i, p) in snap.principals()?.iter().enumerate() {
-        if !is_enabled(p) || !is_interactive(p) || p.kind == PrincipalKind::Service {
+        // Break-glass accounts are dormant by design; service identities are covered by
+        // the credential checks.
+        if !is_enabled(p)
+            || !is_interactive(p)
+            || matches!(p.kind, PrincipalKind::Service | PrincipalKind::BreakGlass)
+        {
             continue;
         }
         let res = resource::principal(p);
@@ -143,6 +149,8 @@ mod tests {
         off.status = Some(AccountStatus::Disabled);
         let mut svc = signed_in("svc", 400);
         svc.kind = PrincipalKind::Service;
-        assert!(run(vec![off, svc], &[]).is_empty());
+        let mut bg = signed_in("bg", 400);
+        bg.kind = PrincipalKind::BreakGlass;
+        assert!(run(vec![off, svc, bg], &[]).is_empty());
     }
 }

@@ -108,7 +108,7 @@ pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
         return Err(BuildError::NoManifest(opts.crate_dir.clone()));
     }
     let target = guest_target(&manifest)?;
-    let cargo = std::env::var("POSTURE_WASM_CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = env_set("POSTURE_WASM_CARGO").unwrap_or_else(|| "cargo".to_string());
     let mut cmd = Command::new(&cargo);
     cmd.arg("build")
         .arg("--release")
@@ -133,13 +133,13 @@ pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
         cmd.arg("--quiet");
     }
     // Fallback toolchain (Debian's Rust with -Zbuild-std), set up by the toolchain script.
-    if let Ok(flags) = std::env::var("POSTURE_WASM_CARGO_FLAGS") {
+    if let Some(flags) = env_set("POSTURE_WASM_CARGO_FLAGS") {
         cmd.args(flags.split_whitespace());
     }
-    if let Ok(rustc) = std::env::var("POSTURE_WASM_RUSTC") {
+    if let Some(rustc) = env_set("POSTURE_WASM_RUSTC") {
         cmd.env("RUSTC", rustc).env("RUSTC_BOOTSTRAP", "1");
     }
-    if let Ok(linker) = std::env::var("POSTURE_WASM_LINKER") {
+    if let Some(linker) = env_set("POSTURE_WASM_LINKER") {
         cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker);
     }
     if let Some(t) = &opts.target_dir {
@@ -201,6 +201,12 @@ pub fn build_rust_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
         .join(format!("{}.wasm", name.replace('_', "-")));
     write_atomically(&out, &component)?;
     Ok(out)
+}
+
+/// The value of environment variable `name`, if set and not empty (make exports unset
+/// variables as empty strings).
+fn env_set(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Whether `bytes` is a component (rather than a core module), from its header.

@@ -1,0 +1,108 @@
+//! `sharing.tenant-sharing-level`: SaaS file-sharing services do not allow
+//! anyone-with-the-link sharing tenant-wide.
+
+use posture_sdk::prelude::*;
+
+/// Check id.
+pub const ID: &str = "sharing.tenant-sharing-level";
+
+/// Services whose tenant settings govern file sharing.
+const SERVICES: &[&str] = &["sharepoint", "onedrive", "google-drive"];
+
+/// The check's declaration.
+pub fn check() -> Check {
+    Check::new(ID, evaluate)
+        .title("Tenant sharing does not allow anyone-with-the-link")
+        .description(
+            "For SharePoint, OneDrive and Google Drive tenant settings: fails when the widest \
+             sharing allowed is `anyone` (links that work without signing in), passes for \
+             narrower levels, not evaluable when unknown.",
+        )
+        .severity(Severity::High)
+        .rationale(
+            "Anonymous links are forwarded, indexed and never expire by default: once allowed \
+             tenant-wide, any user can publish confidential files to the internet with two clicks.",
+        )
+        .remediation(
+            "SharePoint admin center → Policies → Sharing: set content sharing to 'New and existing \
+             guests' or narrower (Set-SPOTenant -SharingCapability ExternalUserSharingOnly). Google \
+             Admin → Apps → Drive → Sharing settings: turn off sharing outside the organisation or \
+             restrict it to allow-listed domains. Then review existing anonymous links.",
+        )
+        .soc2("CC6.1")
+        .soc2("C1.1")
+        .iso27001("A.5.14")
+        .iso27001("A.8.3")
+        .reads(&[EntityKind::TenantSettings])
+}
+
+fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
+    let mut out = Vec::new();
+    for (i, t) in snap.tenant_settings()?.iter().enumerate() {
+        if !SERVICES.contains(&t.service.as_str()) {
+            continue;
+        }
+        let res = resource::tenant_settings(t);
+        let f = match t.external_sharing {
+            Some(SharingLevel::Anyone) => Finding::fail(
+                ID,
+                res,
+                format!("{} allows anyone-with-the-link sharing", t.service),
+            ),
+            Some(level) => Finding::pass(
+                ID,
+                res,
+                format!(
+                    "{} sharing is limited to {}",
+                    t.service,
+                    show(Some(level)).to_lowercase()
+                ),
+            ),
+            None => {
+                Finding::not_evaluable(ID, res, format!("{} sharing level is unknown", t.service))
+            }
+        };
+        out.push(f.evidence(
+            "external_sharing",
+            show(t.external_sharing).to_lowercase(),
+            path(EntityKind::TenantSettings, i, "external_sharing"),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use posture_sdk::testing::{self, SnapshotBuilder};
+
+    fn tenant(service: &str, level: Option<SharingLevel>) -> TenantSettings {
+        let mut t = testing::tenant_settings(service);
+        t.external_sharing = level;
+        t
+    }
+
+    #[test]
+    fn anyone_fails_narrower_passes_unknown_not_evaluable() {
+        let snap = SnapshotBuilder::new()
+            .tenant_settings(vec![
+                tenant("sharepoint", Some(SharingLevel::Anyone)),
+                tenant("google-drive", Some(SharingLevel::InternalOnly)),
+                tenant("onedrive", None),
+                tenant("aws-s3", Some(SharingLevel::Anyone)),
+            ])
+            .build();
+        let got: Vec<(String, Status)> = testing::run(&crate::plugin(), ID, &snap, &[])
+            .into_iter()
+            .map(|f| (f.resource.id, f.status))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("sharepoint".into(), Status::Fail),
+                ("google-drive".into(), Status::Pass),
+                ("onedrive".into(), Status::NotEvaluable)
+            ]
+        );
+    }
+}

@@ -76,7 +76,6 @@ pub fn run(
 }
 
 /// [`run`] with an explicit `now`.
-#[allow(clippy::panic)]
 pub fn run_at(
     plugin: &Plugin,
     check_id: &str,
@@ -84,12 +83,36 @@ pub fn run_at(
     now: Timestamp,
     params: &[(&str, ParamValue)],
 ) -> Vec<Finding> {
+    evaluate(plugin, check_id, snap, now, "test", params)
+}
+
+/// [`run`] with the test account ([`ACCOUNT`]) declared as belonging to `provider`
+/// (`aws`, `m365`, …), for checks that evaluate per account of a provider.
+pub fn run_as(
+    plugin: &Plugin,
+    check_id: &str,
+    snap: &Snapshot,
+    provider: &str,
+    params: &[(&str, ParamValue)],
+) -> Vec<Finding> {
+    evaluate(plugin, check_id, snap, NOW, provider, params)
+}
+
+#[allow(clippy::panic)]
+fn evaluate(
+    plugin: &Plugin,
+    check_id: &str,
+    snap: &Snapshot,
+    now: Timestamp,
+    provider: &str,
+    params: &[(&str, ParamValue)],
+) -> Vec<Finding> {
     let ctx = EvaluationContext {
         now,
         captured_at: now,
         accounts: vec![Account {
             id: ACCOUNT.into(),
-            provider: "test".into(),
+            provider: provider.into(),
             name: None,
         }],
         checks: vec![CheckRequest {

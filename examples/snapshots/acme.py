@@ -61,7 +61,7 @@ P.append(user("u-guest-lee","Lee Morgan (Contoso)",M365,login="lee.morgan_contos
 P.append(user("u-guest-sam","Sam Ito (auditor)",M365,login="sam.ito_audit.example#EXT#@acme-analytics.onmicrosoft.com",
   admin=False,mfa=True,src="external",employment=None,guest=True,expires="2027-01-31T00:00:00Z",reviewed="2026-10-01T00:00:00Z",
   methods=["microsoft-authenticator"]))
-GH="acme-analytics"
+GH="acme-analytics"; SANDBOX="444455556666"; LABS="acme-labs.onmicrosoft.com"
 P.append(user("gh-priya-shah","priya-shah",GH,login="priya-shah",admin=True,mfa=True,src="github",methods=["totp"],
   attrs={"role":"owner"}))
 P.append(user("gh-marc-dubois","marc-dubois",GH,login="marc-dubois",admin=False,mfa=True,src="github",methods=["totp"],
@@ -74,7 +74,9 @@ PAB_ON={"block_public_acls":True,"ignore_public_acls":True,"block_public_policy"
 snap={
  "schema":"posture.snapshot/v1","captured_at":"2026-11-20T09:00:00Z",
  "accounts":[{"id":AWS,"provider":"aws","name":"acme-analytics-prod"},{"id":M365,"provider":"m365","name":"Acme Analytics"},
-              {"id":GH,"provider":"github","name":"Acme Analytics on GitHub"}],
+              {"id":GH,"provider":"github","name":"Acme Analytics on GitHub"},
+              {"id":SANDBOX,"provider":"aws","name":"acme-analytics-sandbox"},
+              {"id":LABS,"provider":"m365","name":"Acme Labs (acquired 2026)"}],
  "provenance":{"tool":"hand-written example","source_format":"posture.snapshot/v1"},
  "principals":P,
  "groups":[
@@ -116,8 +118,10 @@ snap={
    "all_regions":True,"management_events":True,"retention_days":365,"integrity_validation":True,"immutable":True,"destination":"acme-cloudtrail-logs",
    "encrypted":True,"encryption_key":KMS2,"last_delivery":"2026-11-20T08:55:00Z"},
   {"id":"arn:aws:cloudtrail:us-east-1:111122223333:trail/legacy-trail","account":AWS,"name":"legacy-trail","service":"cloudtrail","enabled":True,
-   "logging":False,"all_regions":False,"management_events":True,"retention_days":30,"integrity_validation":False,"destination":"acme-analytics-scratch",
-   "encrypted":False},
+   "logging":False,"all_regions":False,"management_events":True,"retention_days":30,"integrity_validation":False,"immutable":False,
+   "destination":"acme-analytics-scratch","encrypted":False},
+  {"id":"arn:aws:cloudtrail:eu-west-1:444455556666:trail/sandbox","account":SANDBOX,"name":"sandbox-trail","service":"cloudtrail","enabled":True,
+   "logging":False,"all_regions":True,"management_events":True,"retention_days":90,"integrity_validation":True},
   {"id":"m365-unified-audit-log","account":M365,"name":"Unified audit log","service":"m365-unified-audit-log","enabled":True,"logging":True,
    "all_regions":True,"retention_days":180}],
  "backup_plans":[
@@ -149,7 +153,10 @@ snap={
   {"account":AWS,"service":"aws-s3","public_access_block":{"block_public_acls":True,"ignore_public_acls":True,"block_public_policy":False,"restrict_public_buckets":False}},
   {"account":AWS,"service":"aws-ec2","default_encryption":False},
   {"account":M365,"service":"sharepoint","external_sharing":"anyone","guest_expiry_enabled":False},
-  {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False}]
+  {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False},
+  {"account":SANDBOX,"service":"aws-s3","public_access_block":PAB_ON},
+  {"account":LABS,"service":"sharepoint","external_sharing":"existing-guests","guest_expiry_enabled":True,"guest_expiry_days":60},
+  {"account":LABS,"service":"m365","audit_logging_enabled":False}]
 }
 open("acme.json","w").write(json.dumps(snap,indent=2)+"\n")
 bad={"schema":"posture.snapshot/v1","captured_at":"2026-11-20T09:00:00Z","accounts":[{"id":AWS,"provider":"aws"}],

@@ -53,6 +53,14 @@ pub fn iam_plugin() -> PathBuf {
     component("plugins/iam")
 }
 
+/// The five first-party plugins, built from `plugins/*`.
+pub fn first_party_plugins() -> Vec<PathBuf> {
+    ["iam", "logging", "backup", "encryption", "sharing"]
+        .iter()
+        .map(|p| component(&format!("plugins/{p}")))
+        .collect()
+}
+
 /// The hostile test plugin, built from `tests/plugins/hostile`.
 pub fn hostile_plugin() -> PathBuf {
     component("tests/plugins/hostile")

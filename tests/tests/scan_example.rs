@@ -43,7 +43,11 @@ fn iam_component_finds_exactly_the_expected_admin_mfa_results() {
         .collect();
     want.sort();
     assert_eq!(got, want);
-    for f in report.findings.iter().filter(|f| f.check_id == "iam.admin-mfa") {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.check_id == "iam.admin-mfa")
+    {
         assert_eq!(f.plugin, "posture-iam");
         assert_eq!(f.domain, "iam");
         assert_eq!(f.resource.kind, "principal");

@@ -11,8 +11,8 @@ pub fn check() -> Check {
     Check::new(ID, evaluate)
         .title("Backups are recent")
         .description(
-            "For each protected resource: passes when the last successful backup is at most \
-             `max-age-hours` old, fails when older, not evaluable when the time of the last \
+            "For each protected resource: passes when, at the time the snapshot was captured, the \
+             last successful backup was at most `max-age-hours` old; fails when older; not evaluable when the time of the last \
              successful backup is not in the snapshot.",
         )
         .severity(Severity::High)
@@ -39,7 +39,8 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         let res = resource::protected_resource(p);
         let f = match p.last_backup {
             Some(t) => {
-                let hours = (cx.now() - t).div_euclid(3600);
+                // Measured at capture time: the snapshot says what the backups were then.
+                let hours = (cx.captured_at() - t).div_euclid(3600);
                 if hours <= max_hours {
                     Finding::pass(ID, res, format!("last backup {hours} hours ago"))
                 } else {
@@ -70,6 +71,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
 mod tests {
     use super::*;
     use posture_sdk::testing::{self, NOW, SnapshotBuilder};
+    // testing::run uses NOW as both `now` and the capture time.
 
     fn run(params: &[(&str, ParamValue)]) -> Vec<Status> {
         let pr = |id: &str, hours: Option<i64>| {
@@ -92,11 +94,32 @@ mod tests {
 
     #[test]
     fn threshold_inclusive_unknown_not_evaluable() {
-        assert_eq!(run(&[]), vec![Status::Pass, Status::Fail, Status::NotEvaluable]);
+        assert_eq!(
+            run(&[]),
+            vec![Status::Pass, Status::Fail, Status::NotEvaluable]
+        );
         assert_eq!(
             run(&[("max-age-hours", ParamValue::Integer(48))]),
             vec![Status::Pass, Status::Pass, Status::NotEvaluable]
         );
+    }
+
+    #[test]
+    fn age_is_measured_at_capture_time_not_scan_time() {
+        let mut p = testing::protected_resource("r", "database");
+        p.last_backup = Some(NOW - 3600);
+        let snap = SnapshotBuilder::new().protected_resources(vec![p]).build();
+        let ctx = EvaluationContext {
+            now: NOW + 30 * testing::DAY,
+            captured_at: NOW,
+            accounts: vec![],
+            checks: vec![CheckRequest {
+                check_id: ID.into(),
+                params: vec![],
+            }],
+        };
+        let f = crate::plugin().evaluate(ctx, &snap).expect("evaluates");
+        assert_eq!(f[0].status, Status::Pass);
     }
 
     #[test]

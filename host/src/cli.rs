@@ -89,6 +89,9 @@ struct ScanArgs {
     /// Plugins evaluated at once [default: number of cores].
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
+    /// Refuse snapshot files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = posture::snapshot::DEFAULT_MAX_SNAPSHOT_BYTES >> 20)]
+    max_snapshot_mib: u64,
 }
 
 #[derive(Clone, Copy)]
@@ -309,7 +312,10 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
-    let snapshot = posture::snapshot::load(&args.snapshot)?;
+    let snapshot = posture::snapshot::load_capped(
+        &args.snapshot,
+        args.max_snapshot_mib.saturating_mul(1 << 20),
+    )?;
     let rt = runtime(&args.source)?;
     let (plugins, refused) = load_plugins(&rt, &args.source)?;
     let planned = scan::plan(&plugins, &config)?;

@@ -18,6 +18,18 @@ pub enum SnapshotError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is larger than the configured cap.
+    #[error(
+        "{origin}: snapshot is {size_mib} MiB, over the limit of {limit_mib} MiB (raise it with --max-snapshot-mib)"
+    )]
+    TooLarge {
+        /// The file.
+        origin: String,
+        /// Its size in MiB (rounded up).
+        size_mib: u64,
+        /// The cap in MiB.
+        limit_mib: u64,
+    },
     /// The bytes are not UTF-8.
     #[error("{origin}: not UTF-8 text (invalid byte at offset {offset}); snapshots are UTF-8 JSON")]
     NotUtf8 {
@@ -62,13 +74,42 @@ impl SnapshotError {
     }
 }
 
-/// Reads and validates the snapshot at `path`.
+/// Default cap on the size of a snapshot file: 4 GiB.
+pub const DEFAULT_MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
+
+/// Reads and validates the snapshot at `path` (size capped at
+/// [`DEFAULT_MAX_SNAPSHOT_BYTES`]).
 pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+    load_capped(path, DEFAULT_MAX_SNAPSHOT_BYTES)
+}
+
+/// Reads and validates the snapshot at `path`, refusing files over `max_bytes` before
+/// reading them.
+pub fn load_capped(path: &Path, max_bytes: u64) -> Result<Snapshot, SnapshotError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read {
+    let read_err = |source| SnapshotError::Read {
         origin: origin.clone(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let too_large = |size: u64| SnapshotError::TooLarge {
+        origin: origin.clone(),
+        size_mib: size.div_ceil(1 << 20),
+        limit_mib: max_bytes >> 20,
+    };
+    let size = file.metadata().map_err(read_err)?.len();
+    if size > max_bytes {
+        return Err(too_large(size));
+    }
+    // The file may grow while being read (or be a pipe): never read past the cap.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
     from_slice(&bytes, &origin)
 }
 

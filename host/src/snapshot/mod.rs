@@ -11,7 +11,7 @@ mod raw_json;
 pub mod time;
 
 pub use entities::*;
-pub use load::{SnapshotError, from_slice, load};
+pub use load::{DEFAULT_MAX_SNAPSHOT_BYTES, SnapshotError, from_slice, load, load_capped};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -3,10 +3,12 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use posture::config::Config;
+use posture::lock::{LockEntry, LockFile};
 use posture::model::Severity;
 use posture::report::{PluginError, PluginRun};
 use posture::runtime::{FailureKind, LoadedPlugin, Runtime};
 use posture::scan::{self, ScanOptions};
+use sha2::{Digest, Sha256};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,6 +58,9 @@ struct PluginSource {
     /// Compile plugins without reading or writing the cache.
     #[arg(long)]
     no_cache: bool,
+    /// Lock file pinning plugin digests; enforced when it exists (see `posture plugins lock`).
+    #[arg(long, value_name = "FILE", env = "POSTURE_LOCK", default_value = posture::lock::DEFAULT_LOCK_FILE)]
+    lock: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,6 +119,11 @@ enum PluginsCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Pin the sha256 of every installed plugin in the lock file (after reviewing them).
+    Lock {
+        #[command(flatten)]
+        source: PluginSource,
+    },
     /// Build Rust plugin crates into components.
     Build {
         /// Plugin crate directories.
@@ -171,6 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => scan_cmd(args),
         Command::Plugins(PluginsCommand::List { source, format }) => list_cmd(source, format),
+        Command::Plugins(PluginsCommand::Lock { source }) => lock_cmd(source),
         Command::Plugins(PluginsCommand::Build {
             dirs,
             out_dir,
@@ -204,11 +215,13 @@ fn runtime(source: &PluginSource) -> Result<Runtime> {
     }
 }
 
-/// Loads every plugin in the source directories. Plugins that cannot be loaded are returned
-/// as failed runs (reported, exit 3) rather than aborting the scan.
+/// Loads every plugin in the source directories. Plugins that cannot be loaded, or that the
+/// lock file refuses, are returned as failed runs (reported, exit 3) rather than aborting the
+/// scan. `enforce_lock = false` is for `plugins lock` itself.
 fn load_plugins(
     rt: &Runtime,
     source: &PluginSource,
+    enforce_lock: bool,
 ) -> Result<(Vec<Arc<LoadedPlugin>>, Vec<PluginRun>)> {
     let mut loaded: Vec<Arc<LoadedPlugin>> = Vec::new();
     let mut refused = Vec::new();
@@ -229,14 +242,35 @@ fn load_plugins(
                 .join(", ")
         );
     }
+    let lock = if enforce_lock {
+        LockFile::load(&source.lock)?
+    } else {
+        None
+    };
+    if lock.is_none() && enforce_lock {
+        tracing::info!(
+            "no lock file at {}: plugin digests are not pinned (run `posture plugins lock`)",
+            source.lock.display()
+        );
+    }
     for (path, bytes) in files {
-        let result = rt
-            .load_bytes(&path, &bytes)
-            .and_then(|p| check_conflicts(&loaded, p));
+        let file = path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let digest = hex::encode(Sha256::digest(&bytes));
+        let result = match lock.as_ref().map(|l| l.check(&file, &digest)) {
+            // Refused before compiling: a changed plugin never runs.
+            Some(Err(violation)) => Err(violation.to_string()),
+            _ => rt
+                .load_bytes(&path, &bytes)
+                .and_then(|p| check_conflicts(&loaded, p))
+                .map_err(|e| e.to_string()),
+        };
         match result {
             Ok(p) => loaded.push(Arc::new(p)),
-            Err(e) => {
-                tracing::error!("{e}");
+            Err(message) => {
+                tracing::error!("{message}");
                 refused.push(PluginRun {
                     name: path
                         .file_stem()
@@ -244,12 +278,12 @@ fn load_plugins(
                         .unwrap_or_default(),
                     version: String::new(),
                     vendor: String::new(),
-                    digest: String::new(),
+                    digest,
                     checks: Vec::new(),
                     findings: 0,
                     error: Some(PluginError {
                         kind: FailureKind::Load,
-                        message: e.to_string(),
+                        message,
                     }),
                 });
             }
@@ -317,7 +351,7 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
         args.max_snapshot_mib.saturating_mul(1 << 20),
     )?;
     let rt = runtime(&args.source)?;
-    let (plugins, refused) = load_plugins(&rt, &args.source)?;
+    let (plugins, refused) = load_plugins(&rt, &args.source, true)?;
     let planned = scan::plan(&plugins, &config)?;
     let jobs = args
         .jobs
@@ -385,7 +419,7 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
 
 fn list_cmd(source: PluginSource, format: Format) -> Result<ExitCode> {
     let rt = runtime(&source)?;
-    let (plugins, refused) = load_plugins(&rt, &source)?;
+    let (plugins, refused) = load_plugins(&rt, &source, true)?;
     let infos: Vec<_> = plugins.iter().map(|p| &p.info).collect();
     let text = match format {
         Format::Json => {
@@ -440,6 +474,36 @@ fn list_cmd(source: PluginSource, format: Format) -> Result<ExitCode> {
     } else {
         Ok(ExitCode::from(3))
     }
+}
+
+fn lock_cmd(source: PluginSource) -> Result<ExitCode> {
+    let rt = runtime(&source)?;
+    let (plugins, refused) = load_plugins(&rt, &source, false)?;
+    if let Some(bad) = refused.first().and_then(|r| r.error.as_ref()) {
+        bail!("not locking: a plugin cannot be loaded: {}", bad.message);
+    }
+    let lock = LockFile {
+        plugins: plugins
+            .iter()
+            .map(|p| LockEntry {
+                file: p
+                    .path
+                    .file_name()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                name: p.info.name.clone(),
+                version: p.info.version.clone(),
+                sha256: p.digest.clone(),
+            })
+            .collect(),
+    };
+    lock.save(&source.lock)?;
+    eprintln!(
+        "locked {} plugin(s) in {}",
+        lock.plugins.len(),
+        source.lock.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build_cmd(

@@ -14,10 +14,12 @@
 //! - [`model`]: plain types for metadata and findings shared by all of the above.
 //! - [`build`]: building a plugin crate into a component.
 //! - [`limits`]: resource limits and their defaults.
+//! - [`lock`]: the plugin lock file pinning component digests.
 
 pub mod build;
 pub mod config;
 pub mod limits;
+pub mod lock;
 pub mod model;
 pub mod report;
 pub mod runtime;

@@ -12,6 +12,7 @@ fn posture(args: &[&str], plugins: &Path, cache: &Path) -> Output {
         .args(args)
         .env("POSTURE_PLUGIN_DIR", plugins)
         .env("POSTURE_CACHE_DIR", cache)
+        .env("POSTURE_LOCK", cache.join("posture.lock"))
         .env("NO_COLOR", "1")
         .env_remove("RUST_LOG")
         .output()
@@ -224,4 +225,59 @@ fn unknown_check_in_config_is_an_error() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn lock_file_pins_plugins_and_refuses_a_changed_one_until_relocked() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let snap = example_snapshot();
+    let scan = [
+        "scan",
+        "--snapshot",
+        snap.to_str().expect("path"),
+        "--now",
+        NOW,
+        "--fail-on",
+        "none",
+    ];
+
+    let out = posture(&["plugins", "lock"], plugins.path(), cache.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lock = std::fs::read_to_string(cache.path().join("posture.lock")).expect("lock written");
+    assert!(
+        lock.contains("posture-plugin-iam.wasm") && lock.contains("sha256"),
+        "{lock}"
+    );
+    assert_eq!(
+        posture(&scan, plugins.path(), cache.path()).status.code(),
+        Some(0)
+    );
+
+    // Swap in other (valid) bytes under the same name: refused before it is compiled.
+    let target = plugins.path().join("posture-plugin-iam.wasm");
+    std::fs::copy(posture_e2e::hostile_plugin(), &target).expect("tamper");
+    let out = posture(&scan, plugins.path(), cache.path());
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a refused plugin makes the scan incomplete"
+    );
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(all.contains("changed since it was locked"), "{all}");
+    assert!(
+        !all.contains("hostile."),
+        "the changed plugin must not run: {all}"
+    );
+
+    // Explicit re-lock accepts it (listed, not evaluated: its checks misbehave on purpose).
+    assert_eq!(
+        posture(&["plugins", "lock"], plugins.path(), cache.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = posture(&["plugins", "list"], plugins.path(), cache.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("hostile.loop"));
 }

@@ -66,6 +66,11 @@ pub fn hostile_plugin() -> PathBuf {
     component("tests/plugins/hostile")
 }
 
+/// The test plugin with duplicate check ids, from `tests/plugins/bad-metadata`.
+pub fn bad_metadata_plugin() -> PathBuf {
+    component("tests/plugins/bad-metadata")
+}
+
 /// The WASI probe test plugin (built for wasm32-wasip2), from `tests/plugins/wasi-probe`.
 pub fn wasi_probe_plugin() -> PathBuf {
     component("tests/plugins/wasi-probe")

@@ -10,18 +10,26 @@ use posture::runtime::FailureKind;
 use posture_e2e::{example_snapshot, hostile_plugin, iam_plugin, plugin_dir, scan_with};
 use std::time::{Duration, Instant};
 
+/// Every check of the hostile plugin.
+const ALL: [&str; 10] = [
+    "hostile.loop",
+    "hostile.memory",
+    "hostile.panic",
+    "hostile.stack",
+    "hostile.undeclared-read",
+    "hostile.undeclared-finding",
+    "hostile.well-behaved",
+    "hostile.flood",
+    "hostile.giant-string",
+    "hostile.host-calls",
+];
+
 /// Config enabling only `check` of the hostile plugin, with tight limits for it.
 fn only(check: &str) -> Config {
-    let all = [
-        "hostile.loop",
-        "hostile.memory",
-        "hostile.panic",
-        "hostile.stack",
-        "hostile.undeclared-read",
-        "hostile.undeclared-finding",
-        "hostile.well-behaved",
-    ];
-    let mut toml = String::from("[plugins.hostile.limits]\nmemory-mib = 32\ndeadline-ms = 500\n");
+    let all = ALL;
+    let mut toml = String::from(
+        "[plugins.hostile.limits]\nmemory-mib = 32\ndeadline-ms = 500\nmax-findings = 1000\nmax-output-mib = 1\n",
+    );
     for c in all.iter().filter(|c| **c != check) {
         toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));
     }
@@ -122,6 +130,53 @@ fn findings_for_checks_not_requested_are_rejected() {
     assert_eq!(kind, FailureKind::InvalidOutput, "{msg}");
     assert!(msg.contains("iam.admin-mfa"), "{msg}");
     assert_iam_complete(&report);
+}
+
+#[test]
+fn a_flood_of_findings_hits_the_findings_limit() {
+    let (report, _) = run("hostile.flood");
+    let (kind, msg) = hostile_error(&report);
+    assert_eq!(kind, FailureKind::OutputLimit, "{msg}");
+    assert!(
+        msg.contains("50000 findings, over the limit of 1000"),
+        "{msg}"
+    );
+    assert_iam_complete(&report);
+}
+
+#[test]
+fn giant_strings_hit_the_output_limit() {
+    let (report, _) = run("hostile.giant-string");
+    let (kind, msg) = hostile_error(&report);
+    assert_eq!(kind, FailureKind::OutputLimit, "{msg}");
+    assert!(msg.contains("bytes of findings, over the limit"), "{msg}");
+    assert_iam_complete(&report);
+}
+
+#[test]
+fn endless_host_calls_are_stopped_by_the_deadline() {
+    let (report, took) = run("hostile.host-calls");
+    let (kind, msg) = hostile_error(&report);
+    assert_eq!(kind, FailureKind::Deadline, "{msg}");
+    assert!(took < Duration::from_secs(20), "scan took {took:?}");
+    assert_iam_complete(&report);
+}
+
+#[test]
+fn duplicate_check_ids_are_refused_at_load() {
+    let rt = posture::runtime::Runtime::new(None).expect("runtime");
+    let e = rt
+        .load_file(&posture_e2e::bad_metadata_plugin())
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(e, posture::runtime::LoadError::InvalidMetadata { .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("`test.same` is declared twice"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -67,7 +67,9 @@ fn report_is_byte_identical_across_jobs_and_runs() {
         "[checks.\"hostile.loop\"]\nenabled = false\n[checks.\"hostile.memory\"]\nenabled = false\n\
          [checks.\"hostile.panic\"]\nenabled = false\n[checks.\"hostile.stack\"]\nenabled = false\n\
          [checks.\"hostile.undeclared-read\"]\nenabled = false\n\
-         [checks.\"hostile.undeclared-finding\"]\nenabled = false\n",
+         [checks.\"hostile.undeclared-finding\"]\nenabled = false\n\
+         [checks.\"hostile.flood\"]\nenabled = false\n[checks.\"hostile.giant-string\"]\nenabled = false\n\
+         [checks.\"hostile.host-calls\"]\nenabled = false\n",
     )
     .expect("config");
     let one = scan_with(dir.path(), &example_snapshot(), &config, 1).to_json();

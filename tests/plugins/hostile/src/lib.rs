@@ -52,6 +52,9 @@ impl Guest for Hostile {
                 check("hostile.undeclared-read", vec![EntityKind::Principals]),
                 check("hostile.undeclared-finding", vec![]),
                 check("hostile.well-behaved", vec![EntityKind::Principals]),
+                check("hostile.flood", vec![]),
+                check("hostile.giant-string", vec![]),
+                check("hostile.host-calls", vec![EntityKind::Principals]),
             ],
         }
     }
@@ -82,6 +85,19 @@ impl Guest for Hostile {
                     std::hint::black_box(snapshot::count(EntityKind::Keys));
                 }
                 "hostile.undeclared-finding" => out.push(finding("iam.admin-mfa", "x")),
+                "hostile.flood" => {
+                    for i in 0..50_000 {
+                        out.push(finding("hostile.flood", &format!("r{i}")));
+                    }
+                }
+                "hostile.giant-string" => {
+                    let mut f = finding("hostile.giant-string", "giant");
+                    f.message = "x".repeat(8 << 20);
+                    out.push(f);
+                }
+                "hostile.host-calls" => loop {
+                    std::hint::black_box(snapshot::count(EntityKind::Principals));
+                },
                 "hostile.well-behaved" => {
                     let n = snapshot::count(EntityKind::Principals).unwrap_or(0);
                     out.push(finding("hostile.well-behaved", &format!("principals-{n}")));

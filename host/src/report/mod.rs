@@ -162,22 +162,9 @@ impl Report {
         runs: Vec<(Planned, PluginRun)>,
         mut findings: Vec<Finding>,
     ) -> Report {
-        findings.sort_by(|a, b| {
-            (
-                &a.check_id,
-                &a.resource.account,
-                &a.resource.id,
-                a.status,
-                &a.message,
-            )
-                .cmp(&(
-                    &b.check_id,
-                    &b.resource.account,
-                    &b.resource.id,
-                    b.status,
-                    &b.message,
-                ))
-        });
+        // A total order over every field, so that findings equal on the leading fields cannot
+        // keep the (scheduling-dependent) input order.
+        findings.sort_by(|a, b| finding_key(a).cmp(&finding_key(b)));
         let mut checks = Vec::new();
         let mut plugins = Vec::new();
         for (planned, run) in runs {
@@ -263,6 +250,35 @@ impl Report {
     }
 }
 
+/// Sort key of a finding: every field, most significant first.
+type FindingKey<'a> = (
+    &'a str,
+    &'a Option<String>,
+    &'a str,
+    Status,
+    &'a str,
+    Severity,
+    &'a crate::model::ResourceRef,
+    &'a [crate::model::Evidence],
+    &'a str,
+    &'a str,
+);
+
+fn finding_key(f: &Finding) -> FindingKey<'_> {
+    (
+        &f.check_id,
+        &f.resource.account,
+        &f.resource.id,
+        f.status,
+        &f.message,
+        f.severity,
+        &f.resource,
+        &f.evidence,
+        &f.plugin,
+        &f.domain,
+    )
+}
+
 fn check_result(
     meta: &CheckInfo,
     run: &PluginRun,
@@ -285,5 +301,81 @@ fn check_result(
         remediation: meta.remediation.clone(),
         counts,
         plugin_failed: run.error.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Evidence, ResourceRef};
+    use proptest::prelude::*;
+
+    fn finding(check: u8, res: u8, status: u8, sev: u8) -> Finding {
+        Finding {
+            check_id: format!("d{}.c{check}", check % 3),
+            plugin: "p".into(),
+            domain: format!("d{}", check % 3),
+            status: Status::ALL[usize::from(status % 4)],
+            severity: Severity::ALL[usize::from(sev % 5)],
+            resource: ResourceRef {
+                kind: "k".into(),
+                id: format!("r{res}"),
+                display_name: None,
+                account: Some("a".into()),
+            },
+            message: format!("m{res}"),
+            evidence: vec![Evidence {
+                key: "k".into(),
+                value: "v".into(),
+                path: "/p".into(),
+            }],
+        }
+    }
+
+    fn build(findings: Vec<Finding>) -> Report {
+        let snap = crate::snapshot::Snapshot::empty();
+        Report::build(
+            &snap,
+            "s.json".into(),
+            0,
+            &Config::default(),
+            Vec::new(),
+            findings,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn aggregation_counts_every_finding_and_ignores_input_order(
+            raw in proptest::collection::vec((0u8..6, 0u8..20, 0u8..4, 0u8..5), 0..60),
+            seed in any::<u64>(),
+        ) {
+            let findings: Vec<Finding> = raw.iter().map(|&(c, r, s, v)| finding(c, r, s, v)).collect();
+            let mut shuffled = findings.clone();
+            // Deterministic shuffle from the seed.
+            let n = shuffled.len();
+            let mut x = seed | 1;
+            for i in (1..n).rev() {
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+            }
+            let a = build(findings.clone());
+            let b = build(shuffled);
+            prop_assert_eq!(a.to_json(), b.to_json());
+            prop_assert_eq!(a.summary.total.total(), findings.len());
+            let per_domain: usize = a.summary.by_domain.values().map(StatusCounts::total).sum();
+            prop_assert_eq!(per_domain, findings.len());
+            let fails = findings.iter().filter(|f| f.status == Status::Fail).count();
+            prop_assert_eq!(a.summary.failing_by_severity.values().sum::<usize>(), fails);
+            prop_assert_eq!(a.summary.total.fail, fails);
+            // Exit code: 3 on any error finding, else 1 iff a failure reaches the threshold.
+            let has_error = findings.iter().any(|f| f.status == Status::Error);
+            for t in Severity::ALL {
+                let gate = findings.iter().any(|f| f.status == Status::Fail && f.severity >= t);
+                let want = if has_error { 3 } else if gate { 1 } else { 0 };
+                prop_assert_eq!(a.exit_code(Some(t)), want);
+            }
+            prop_assert_eq!(a.exit_code(None), if has_error { 3 } else { 0 });
+        }
     }
 }

@@ -132,6 +132,14 @@ fn evaluate(
     }
 }
 
+/// `(resource id, status)` of each finding, in order: the usual thing to assert.
+pub fn outcomes(findings: Vec<Finding>) -> Vec<(String, Status)> {
+    findings
+        .into_iter()
+        .map(|f| (f.resource.id, f.status))
+        .collect()
+}
+
 /// Problems with a plugin's metadata: empty texts, ids not prefixed with their domain,
 /// duplicate ids, checks without controls or without declared reads. Empty = complete.
 pub fn metadata_problems(plugin: &Plugin) -> Vec<String> {

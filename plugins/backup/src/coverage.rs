@@ -172,10 +172,7 @@ mod tests {
                 testing::protected_resource("crit-planned", "storage"),
             ])
             .build();
-        testing::run(&crate::plugin(), ID, &snap, params)
-            .into_iter()
-            .map(|f| (f.resource.id, f.status))
-            .collect()
+        testing::outcomes(testing::run(&crate::plugin(), ID, &snap, params))
     }
 
     #[test]

@@ -96,10 +96,7 @@ mod tests {
     use posture_sdk::testing::{self, SnapshotBuilder};
 
     fn statuses(snap: &Snapshot) -> Vec<(String, Status)> {
-        testing::run(&crate::plugin(), ID, snap, &[])
-            .into_iter()
-            .map(|f| (f.resource.id, f.status))
-            .collect()
+        testing::outcomes(testing::run(&crate::plugin(), ID, snap, &[]))
     }
 
     #[test]

@@ -128,15 +128,12 @@ mod tests {
     fn run(creds: Vec<Credential>, params: &[(&str, ParamValue)]) -> Vec<(String, Status)> {
         let mut p = testing::principal("u", "u");
         p.credentials = creds;
-        testing::run(
+        testing::outcomes(testing::run(
             &crate::plugin(),
             ID,
             &SnapshotBuilder::new().principals(vec![p]).build(),
             params,
-        )
-        .into_iter()
-        .map(|f| (f.resource.id, f.status))
-        .collect()
+        ))
     }
 
     #[test]

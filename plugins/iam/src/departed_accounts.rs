@@ -104,15 +104,12 @@ mod tests {
     }
 
     fn run(ps: Vec<Principal>) -> Vec<(String, Status)> {
-        testing::run(
+        testing::outcomes(testing::run(
             &crate::plugin(),
             ID,
             &SnapshotBuilder::new().principals(ps).build(),
             &[],
-        )
-        .into_iter()
-        .map(|f| (f.resource.id, f.status))
-        .collect()
+        ))
     }
 
     #[test]

@@ -88,10 +88,8 @@ mod tests {
         let snap = SnapshotBuilder::new()
             .grants(vec![direct, via, ro, unknown])
             .build();
-        let got: Vec<(String, Status)> = testing::run(&crate::plugin(), ID, &snap, &[])
-            .into_iter()
-            .map(|f| (f.resource.id, f.status))
-            .collect();
+        let got: Vec<(String, Status)> =
+            testing::outcomes(testing::run(&crate::plugin(), ID, &snap, &[]));
         assert_eq!(
             got,
             vec![

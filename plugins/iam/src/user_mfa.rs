@@ -83,10 +83,7 @@ mod tests {
 
     fn run(ps: Vec<Principal>) -> Vec<(String, Status)> {
         let snap = SnapshotBuilder::new().principals(ps).build();
-        testing::run(&crate::plugin(), ID, &snap, &[])
-            .into_iter()
-            .map(|f| (f.resource.id, f.status))
-            .collect()
+        testing::outcomes(testing::run(&crate::plugin(), ID, &snap, &[]))
     }
 
     #[test]

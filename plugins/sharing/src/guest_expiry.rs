@@ -118,15 +118,12 @@ mod tests {
     }
 
     fn run(ps: Vec<Principal>, params: &[(&str, ParamValue)]) -> Vec<(String, Status)> {
-        testing::run(
+        testing::outcomes(testing::run(
             &crate::plugin(),
             ID,
             &SnapshotBuilder::new().principals(ps).build(),
             params,
-        )
-        .into_iter()
-        .map(|f| (f.resource.id, f.status))
-        .collect()
+        ))
     }
 
     #[test]

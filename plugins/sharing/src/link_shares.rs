@@ -127,10 +127,7 @@ mod tests {
                 share("unk", ExternalUser, &[]),
             ])
             .build();
-        testing::run(&crate::plugin(), ID, &snap, params)
-            .into_iter()
-            .map(|f| (f.resource.id, f.status))
-            .collect()
+        testing::outcomes(testing::run(&crate::plugin(), ID, &snap, params))
     }
 
     #[test]

@@ -92,10 +92,8 @@ mod tests {
                 tenant("aws-s3", Some(SharingLevel::Anyone)),
             ])
             .build();
-        let got: Vec<(String, Status)> = testing::run(&crate::plugin(), ID, &snap, &[])
-            .into_iter()
-            .map(|f| (f.resource.id, f.status))
-            .collect();
+        let got: Vec<(String, Status)> =
+            testing::outcomes(testing::run(&crate::plugin(), ID, &snap, &[]));
         assert_eq!(
             got,
             vec![

@@ -80,36 +80,35 @@ pub async fn run(
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::with_capacity(total);
-    for p in planned {
+    for p in &planned {
         let permits = permits.clone();
         let snapshot = snapshot.clone();
         let progress = progress.clone();
         let done = done.clone();
+        let plugin = p.plugin.clone();
+        let checks = p.checks.clone();
+        let limits = p.limits;
         tasks.push(tokio::spawn(async move {
             // The semaphore is never closed, so acquiring only fails if it were.
             let _permit = permits.acquire_owned().await.ok();
-            let plugin = p.plugin.clone();
-            let checks = p.checks.clone();
-            let limits = p.limits;
+            let name = plugin.info.name.clone();
             let result = tokio::task::spawn_blocking(move || {
                 plugin.evaluate(snapshot, opts.now, &checks, &limits)
             })
             .await;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(cb) = &progress {
-                cb(&p.plugin.info.name, n, total);
+                cb(&name, n, total);
             }
-            (p, result)
+            result
         }));
     }
     let mut runs = Vec::with_capacity(total);
     let mut findings: Vec<Finding> = Vec::new();
-    for t in tasks {
-        let Ok((p, result)) = t.await else {
-            // A panicking task is a host bug; it cannot be attributed to a plugin here.
-            tracing::error!("internal error: a scan task panicked");
-            continue;
-        };
+    for (p, task) in planned.into_iter().zip(tasks) {
+        // Either join error is a host bug, but it is still reported against the plugin
+        // whose results are missing, never dropped silently.
+        let result = task.await.and_then(std::convert::identity);
         let info = &p.plugin.info;
         let mut run = PluginRun {
             name: info.name.clone(),

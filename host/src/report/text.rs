@@ -86,14 +86,12 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "\nPLUGIN ERRORS ({})", failed.len());
         for p in failed {
             if let Some(e) = &p.error {
-                let _ = writeln!(
-                    out,
-                    "  {} {}: {} — its checks ({}) produced no findings",
-                    p.name,
-                    p.version,
-                    e.message,
-                    p.checks.join(", ")
-                );
+                let consequence = if p.checks.is_empty() {
+                    "not loaded".to_string()
+                } else {
+                    format!("its checks ({}) produced no findings", p.checks.join(", "))
+                };
+                let _ = writeln!(out, "  {}: {} — {consequence}", p.name, e.message);
             }
         }
     }

@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use posture::config::Config;
 use posture::lock::{LockEntry, LockFile};
 use posture::model::Severity;
+use posture::report::Format;
 use posture::report::{PluginError, PluginRun};
 use posture::runtime::{FailureKind, LoadedPlugin, Runtime};
 use posture::scan::{self, ScanOptions};
@@ -40,6 +41,18 @@ enum Command {
     Plugins(PluginsCommand),
     /// Print the JSON Schema of the normalised snapshot (v1).
     Schema,
+    /// Render a saved JSON report (from `scan --format json`) in another format.
+    Report {
+        /// The JSON report.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -64,7 +77,7 @@ struct PluginSource {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+enum ListFormat {
     Text,
     Json,
 }
@@ -117,7 +130,7 @@ enum PluginsCommand {
         source: PluginSource,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: ListFormat,
     },
     /// Pin the sha256 of every installed plugin in the lock file (after reviewing them).
     Lock {
@@ -187,6 +200,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out_dir,
             target_dir,
         }) => build_cmd(dirs, out_dir, target_dir),
+        Command::Report {
+            from,
+            format,
+            output,
+        } => {
+            let report = posture::report::read(&from)?;
+            write_output(output.as_deref(), &posture::report::render(&report, format))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             let schema = posture::snapshot::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);
@@ -382,10 +404,7 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
         b.finish_and_clear();
     }
     report.add_refused(refused);
-    let rendered = match args.format {
-        Format::Json => report.to_json(),
-        Format::Text => posture::report::text::render(&report),
-    };
+    let rendered = posture::report::render(&report, args.format);
     write_output(args.output.as_deref(), &rendered)?;
     Ok(ExitCode::from(report.exit_code(args.fail_on.0) as u8))
 }
@@ -417,17 +436,17 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     }
 }
 
-fn list_cmd(source: PluginSource, format: Format) -> Result<ExitCode> {
+fn list_cmd(source: PluginSource, format: ListFormat) -> Result<ExitCode> {
     let rt = runtime(&source)?;
     let (plugins, refused) = load_plugins(&rt, &source, true)?;
     let infos: Vec<_> = plugins.iter().map(|p| &p.info).collect();
     let text = match format {
-        Format::Json => {
+        ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&infos)?;
             s.push('\n');
             s
         }
-        Format::Text => {
+        ListFormat::Text => {
             let mut s = String::new();
             for p in &plugins {
                 let i = &p.info;

@@ -4,6 +4,10 @@
 //! The JSON form is the archive format: `posture.report/v1`. For the same snapshot,
 //! plugins, configuration and `now`, it is byte-identical whatever the scheduling.
 
+pub mod csv;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::config::Config;
@@ -16,6 +20,79 @@ use std::collections::BTreeMap;
 
 /// Identifier of the report format.
 pub const REPORT_SCHEMA: &str = "posture.report/v1";
+
+/// The renderings of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human text (default).
+    Text,
+    /// The archive format, `posture.report/v1`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// CSV, one row per finding.
+    Csv,
+    /// Markdown, for pull requests and wikis.
+    Markdown,
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => text::render(report),
+        Format::Json => report.to_json(),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Csv => csv::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+/// Why a saved report could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be read.
+    #[error("{path}: cannot read report")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not a posture report of a supported version.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong (with the JSON path).
+        message: String,
+    },
+}
+
+/// Reads a JSON report written by `scan --format json`.
+pub fn read(path: &std::path::Path) -> Result<Report, ReadError> {
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |message: String| ReadError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let report: Report = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| invalid(format!("{}: {}", e.path(), e.inner())))?;
+    if report.schema != REPORT_SCHEMA {
+        return Err(invalid(format!(
+            "report schema `{}` is not supported (expected `{REPORT_SCHEMA}`)",
+            report.schema
+        )));
+    }
+    Ok(report)
+}
 
 /// Renders Unix seconds as RFC 3339 UTC.
 pub fn rfc3339(secs: i64) -> String {

@@ -1,0 +1,124 @@
+//! Markdown rendering: a summary table per domain, then failing findings by severity and the
+//! not-evaluable ones, for pull-request comments and wiki pages.
+
+use super::Report;
+use crate::model::{Finding, Status};
+use std::fmt::Write;
+
+/// Escapes the characters that would break a table cell.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+fn row(out: &mut String, f: &Finding) {
+    let r = &f.resource;
+    let name = r.display_name.as_deref().unwrap_or(&r.id);
+    let _ = writeln!(
+        out,
+        "| {} | `{}` | {} `{}` | {} | {} |",
+        f.severity,
+        cell(&f.check_id),
+        cell(&r.kind),
+        cell(name),
+        cell(r.account.as_deref().unwrap_or("")),
+        cell(&f.message)
+    );
+}
+
+/// Renders `report` as Markdown.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let t = &report.summary.total;
+    let _ = writeln!(out, "# posture report\n");
+    let _ = writeln!(
+        out,
+        "Snapshot `{}` captured {}, evaluated {}. Accounts: {}.\n",
+        cell(&report.snapshot.origin),
+        report.snapshot.captured_at,
+        report.now,
+        report.snapshot.accounts.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "**{} findings**: {} pass, {} fail, {} not evaluable, {} error ({} checks, {} plugins{}).\n",
+        t.total(),
+        t.pass,
+        t.fail,
+        t.not_evaluable,
+        t.error,
+        report.checks.len(),
+        report.plugins.len(),
+        if report.summary.plugins_failed > 0 {
+            format!(
+                "; **{} failed: results incomplete**",
+                report.summary.plugins_failed
+            )
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "| domain | pass | fail | not evaluable | error |\n|---|---:|---:|---:|---:|"
+    );
+    for (d, c) in &report.summary.by_domain {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            cell(d),
+            c.pass,
+            c.fail,
+            c.not_evaluable,
+            c.error
+        );
+    }
+    let mut failing: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    failing.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.check_id.cmp(&b.check_id))
+    });
+    let header = "| severity | check | resource | account | message |\n|---|---|---|---|---|";
+    let _ = writeln!(out, "\n## Failing ({})\n", failing.len());
+    if !failing.is_empty() {
+        let _ = writeln!(out, "{header}");
+        for f in failing {
+            row(&mut out, f);
+        }
+    }
+    let other: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::NotEvaluable | Status::Error))
+        .collect();
+    if !other.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Not evaluable or errored ({})\n\n{header}",
+            other.len()
+        );
+        for f in other {
+            row(&mut out, f);
+        }
+    }
+    let failed: Vec<_> = report
+        .plugins
+        .iter()
+        .filter(|p| p.error.is_some())
+        .collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\n## Plugin errors\n");
+        for p in failed {
+            if let Some(e) = &p.error {
+                let _ = writeln!(out, "- **{}**: {}", cell(&p.name), cell(&e.message));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,168 @@
+//! SARIF 2.1.0 rendering (through the serde-sarif types): one rule per check, one result per
+//! finding. PASS and not-evaluable findings are kept (result kinds `pass` and `review`) so the
+//! file is complete evidence; code-scanning UIs show only `fail` results as alerts.
+
+use super::Report;
+use crate::model::{Finding, Severity, Status};
+use serde_sarif::sarif::{
+    Location, LogicalLocation, Message, MultiformatMessageString, PropertyBag,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel,
+    Run, Sarif, Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
+
+/// URI of the SARIF 2.1.0 schema, written into `$schema`.
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+/// GitHub's `security-severity` (0.0–10.0) for a severity.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn result(f: &Finding, rule_index: Option<i64>) -> SarifResult {
+    let (kind, lvl) = match f.status {
+        Status::Fail => (ResultKind::Fail, level(f.severity)),
+        Status::Pass => (ResultKind::Pass, ResultLevel::None),
+        Status::NotEvaluable => (ResultKind::Review, ResultLevel::None),
+        Status::Error => (ResultKind::Open, ResultLevel::None),
+    };
+    let r = &f.resource;
+    let qualified = format!(
+        "{}/{}/{}",
+        r.account.as_deref().unwrap_or("-"),
+        r.kind,
+        r.id
+    );
+    let location = LogicalLocation::builder()
+        .name(r.display_name.clone().unwrap_or_else(|| r.id.clone()))
+        .kind(r.kind.clone())
+        .fully_qualified_name(qualified.clone())
+        .build();
+    let mut props = BTreeMap::new();
+    props.insert("status".to_string(), serde_json::json!(f.status.as_str()));
+    props.insert(
+        "severity".to_string(),
+        serde_json::json!(f.severity.as_str()),
+    );
+    props.insert("evidence".to_string(), serde_json::json!(f.evidence));
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(
+        "postureResource/v1".to_string(),
+        format!("{}|{qualified}", f.check_id),
+    );
+    let mut b = SarifResult::builder()
+        .rule_id(f.check_id.clone())
+        .kind(kind)
+        .level(lvl)
+        .message(Message::builder().text(f.message.clone()).build())
+        .locations(vec![
+            Location::builder()
+                .logical_locations(vec![location])
+                .build(),
+        ])
+        .partial_fingerprints(fingerprints)
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build();
+    b.rule_index = rule_index;
+    b
+}
+
+/// Renders `report` as a SARIF 2.1.0 log (pretty JSON, trailing newline).
+pub fn render(report: &Report) -> String {
+    let rules: Vec<ReportingDescriptor> = report
+        .checks
+        .iter()
+        .map(|c| {
+            let mut tags = vec!["security".to_string(), c.domain.clone()];
+            tags.extend(
+                c.controls
+                    .iter()
+                    .map(|k| format!("{}:{}", k.framework, k.id)),
+            );
+            let mut props = BTreeMap::new();
+            props.insert(
+                "security-severity".to_string(),
+                serde_json::json!(security_severity(c.severity)),
+            );
+            ReportingDescriptor::builder()
+                .id(c.id.clone())
+                .name(c.title.clone())
+                .short_description(
+                    MultiformatMessageString::builder()
+                        .text(c.title.clone())
+                        .build(),
+                )
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(c.remediation.clone())
+                        .build(),
+                )
+                .default_configuration(
+                    ReportingConfiguration::builder()
+                        .level(serde_json::json!(level(c.severity)))
+                        .build(),
+                )
+                .properties(
+                    PropertyBag::builder()
+                        .tags(tags)
+                        .additional_properties(props)
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let idx = report
+                .checks
+                .iter()
+                .position(|c| c.id == f.check_id)
+                .and_then(|i| i64::try_from(i).ok());
+            result(f, idx)
+        })
+        .collect();
+    let driver = ToolComponent::builder()
+        .name("posture".to_string())
+        .version(report.posture_version.clone())
+        .semantic_version(report.posture_version.clone())
+        .rules(rules)
+        .build();
+    let mut run_props = BTreeMap::new();
+    run_props.insert("snapshot".to_string(), serde_json::json!(report.snapshot));
+    run_props.insert("evaluatedAt".to_string(), serde_json::json!(report.now));
+    run_props.insert("plugins".to_string(), serde_json::json!(report.plugins));
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(run_props)
+                .build(),
+        )
+        .build();
+    let log = Sarif::builder()
+        .schema(SARIF_SCHEMA.to_string())
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut s =
+        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

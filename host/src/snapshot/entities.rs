@@ -11,8 +11,26 @@
 use super::raw_json;
 use super::time;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use wasmtime::component::{ComponentType, Lift, Lower};
+
+/// An entity's `account`: may be omitted (validation then fills in the snapshot's only
+/// account, which is why the field defaults to the empty string) but never given empty.
+fn account_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let id = String::deserialize(d)?;
+    if id.is_empty() {
+        return Err(serde::de::Error::custom(
+            "`account` is empty; name an account of `accounts` or omit the field",
+        ));
+    }
+    Ok(id)
+}
+
+/// Schema of an entity's `account`: a non-empty string that may be omitted (no default value).
+fn account_schema(schema: &mut schemars::Schema) {
+    schema.remove("default");
+    schema.insert("minLength".into(), 1.into());
+}
 
 /// A key/value tag on a resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
@@ -76,13 +94,13 @@ pub enum PrincipalKind {
 #[component(enum)]
 #[repr(u8)]
 pub enum AccountStatus {
-    /// `enabled`: enabled.
+    /// Can sign in.
     #[component(name = "enabled")]
     Enabled,
-    /// `disabled`: disabled.
+    /// Sign-in is switched off (by an administrator or a lifecycle process).
     #[component(name = "disabled")]
     Disabled,
-    /// `suspended`: suspended.
+    /// Temporarily blocked (by the provider or a policy), e.g. after failed sign-ins.
     #[component(name = "suspended")]
     Suspended,
 }
@@ -106,13 +124,13 @@ pub enum AccountStatus {
 #[component(enum)]
 #[repr(u8)]
 pub enum EmploymentStatus {
-    /// `active`: active.
+    /// Currently employed or engaged.
     #[component(name = "active")]
     Active,
-    /// `on-leave`: on leave.
+    /// Employed but temporarily absent.
     #[component(name = "on-leave")]
     OnLeave,
-    /// `departed`: departed.
+    /// Has left the organisation: the accounts should be disabled.
     #[component(name = "departed")]
     Departed,
 }
@@ -136,22 +154,22 @@ pub enum EmploymentStatus {
 #[component(enum)]
 #[repr(u8)]
 pub enum CredentialKind {
-    /// `password`: password.
+    /// A sign-in password.
     #[component(name = "password")]
     Password,
-    /// `access-key`: access key.
+    /// An API access key (e.g. an AWS access key id and secret).
     #[component(name = "access-key")]
     AccessKey,
-    /// `certificate`: certificate.
+    /// A client certificate.
     #[component(name = "certificate")]
     Certificate,
-    /// `token`: token.
+    /// A long-lived API or personal access token.
     #[component(name = "token")]
     Token,
-    /// `ssh-key`: ssh key.
+    /// An SSH public key.
     #[component(name = "ssh-key")]
     SshKey,
-    /// `other`: other.
+    /// Any other kind.
     #[component(name = "other")]
     Other,
 }
@@ -162,7 +180,7 @@ pub enum CredentialKind {
 pub struct Credential {
     /// Provider id, e.g. the access key id.
     pub id: String,
-    /// Kind.
+    /// What the credential is.
     pub kind: CredentialKind,
     /// Whether the credential is usable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,19 +208,23 @@ pub struct Credential {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct Principal {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Kind.
+    /// What kind of identity this is.
     pub kind: PrincipalKind,
     /// Display name.
     pub name: String,
     /// Sign-in name or e-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
-    /// Whether it can sign in.
+    /// Whether the principal can sign in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AccountStatus>,
     /// Holds administrative rights, directly or through groups and roles.
@@ -243,7 +265,7 @@ pub struct Principal {
     #[component(name = "identity-source")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_source: Option<String>,
-    /// Standing in the HR directory.
+    /// The person's standing in the HR directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment: Option<EmploymentStatus>,
     /// An external or guest identity invited into the tenant.
@@ -267,7 +289,7 @@ pub struct Principal {
     )]
     #[schemars(with = "Option<time::Rfc3339>")]
     pub last_reviewed: Option<i64>,
-    /// Tags.
+    /// Key/value tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -295,10 +317,10 @@ pub struct Principal {
 #[component(enum)]
 #[repr(u8)]
 pub enum GroupKind {
-    /// `group`: group.
+    /// A membership group.
     #[component(name = "group")]
     Group,
-    /// `role`: role.
+    /// A role (directory role, IAM role) principals are assigned to.
     #[component(name = "role")]
     Role,
 }
@@ -307,14 +329,18 @@ pub enum GroupKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct Group {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Kind.
+    /// Whether this is a membership group or a role.
     pub kind: GroupKind,
-    /// Name.
+    /// Display name.
     pub name: String,
     /// Membership confers administrative rights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -347,10 +373,10 @@ pub struct Group {
 #[component(enum)]
 #[repr(u8)]
 pub enum SubjectKind {
-    /// `principal`: principal.
+    /// The subject is a principal.
     #[component(name = "principal")]
     Principal,
-    /// `group`: group.
+    /// The subject is a group or role.
     #[component(name = "group")]
     Group,
 }
@@ -359,10 +385,14 @@ pub enum SubjectKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct Grant {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
     /// Whether the subject is a principal or a group.
     #[component(name = "subject-kind")]
@@ -403,19 +433,19 @@ pub struct Grant {
 #[component(enum)]
 #[repr(u8)]
 pub enum StorageKind {
-    /// `bucket`: bucket.
+    /// An object-storage bucket (S3, GCS, Azure Blob container).
     #[component(name = "bucket")]
     Bucket,
-    /// `drive`: drive.
+    /// A personal or shared drive (OneDrive, Google Drive).
     #[component(name = "drive")]
     Drive,
-    /// `site`: site.
+    /// A collaboration site (SharePoint).
     #[component(name = "site")]
     Site,
-    /// `repository`: repository.
+    /// A source-code repository.
     #[component(name = "repository")]
     Repository,
-    /// `other`: other.
+    /// Any other kind.
     #[component(name = "other")]
     Other,
 }
@@ -442,14 +472,18 @@ pub struct PublicAccessBlock {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct Storage {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Kind.
+    /// What kind of storage container this is.
     pub kind: StorageKind,
-    /// Name.
+    /// Name (bucket name, site title, repository name).
     pub name: String,
     /// Region, if regional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -483,7 +517,7 @@ pub struct Storage {
     /// Object lock / retention lock / immutability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
-    /// Tags.
+    /// Key/value tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -511,19 +545,19 @@ pub struct Storage {
 #[component(enum)]
 #[repr(u8)]
 pub enum DataStoreKind {
-    /// `database`: database.
+    /// A managed or self-hosted database.
     #[component(name = "database")]
     Database,
-    /// `volume`: volume.
+    /// A block-storage volume (EBS, managed disk).
     #[component(name = "volume")]
     Volume,
-    /// `file-system`: file system.
+    /// A network file system (EFS, FSx, Azure Files).
     #[component(name = "file-system")]
     FileSystem,
-    /// `cache`: cache.
+    /// An in-memory cache (ElastiCache, Memorystore).
     #[component(name = "cache")]
     Cache,
-    /// `other`: other.
+    /// Any other kind.
     #[component(name = "other")]
     Other,
 }
@@ -532,14 +566,18 @@ pub enum DataStoreKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct DataStore {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Kind.
+    /// What kind of data store this is.
     pub kind: DataStoreKind,
-    /// Name.
+    /// Name or identifier.
     pub name: String,
     /// Engine or type, e.g. `postgres`, `gp3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -562,7 +600,7 @@ pub struct DataStore {
     #[component(name = "backup-retention-days")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_days: Option<u32>,
-    /// Tags.
+    /// Key/value tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
@@ -576,12 +614,16 @@ pub struct DataStore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct AuditLog {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Name.
+    /// Name (trail name, log name).
     pub name: String,
     /// Service that produces it, e.g. `cloudtrail`, `m365-unified-audit-log`.
     pub service: String,
@@ -639,12 +681,16 @@ pub struct AuditLog {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct BackupPlan {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Name.
+    /// Name of the plan.
     pub name: String,
     /// How long recovery points are kept, in days.
     #[component(name = "retention-days")]
@@ -681,9 +727,12 @@ pub struct BackupPlan {
 pub struct ProtectedResource {
     /// Id of the storage or data-store entity protected.
     #[component(name = "resource-id")]
+    #[schemars(length(min = 1))]
     pub resource_id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
     /// `storage`, `database`, `volume`, `file-system`, …
     #[component(name = "resource-kind")]
@@ -726,10 +775,10 @@ pub struct ProtectedResource {
 #[component(enum)]
 #[repr(u8)]
 pub enum KeyManager {
-    /// `customer`: customer.
+    /// Managed by the customer (customer-managed key).
     #[component(name = "customer")]
     Customer,
-    /// `provider`: provider.
+    /// Managed by the cloud provider on the customer's behalf.
     #[component(name = "provider")]
     Provider,
 }
@@ -738,18 +787,22 @@ pub enum KeyManager {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct Key {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Name.
+    /// Alias or display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Who manages the key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<KeyManager>,
-    /// Enabled.
+    /// The key can be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Automatic rotation is on.
@@ -823,10 +876,14 @@ pub enum ShareAudience {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct Share {
-    /// Id, unique within this entity kind.
+    /// Provider id (ARN, object id, …), unique among the entities of this kind in the same
+    /// account.
+    #[schemars(length(min = 1))]
     pub id: String,
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
     /// Id of the shared item.
     #[component(name = "item-id")]
@@ -910,10 +967,14 @@ pub enum SharingLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
 pub struct TenantSettings {
-    /// Id of the account it belongs to. May be omitted when the snapshot declares exactly one account.
-    #[serde(default)]
+    /// Id of the account it belongs to, one of `accounts`. May be omitted when the snapshot
+    /// declares exactly one account.
+    #[serde(default, deserialize_with = "account_id")]
+    #[schemars(transform = account_schema)]
     pub account: String,
-    /// Service the settings belong to, e.g. `aws-s3`, `sharepoint`, `google-drive`.
+    /// Service the settings belong to, e.g. `aws-s3`, `sharepoint`, `google-drive`; unique per
+    /// account.
+    #[schemars(length(min = 1))]
     pub service: String,
     /// Widest external sharing allowed.
     #[component(name = "external-sharing")]

@@ -114,11 +114,19 @@ pub fn load_capped(path: &Path, max_bytes: u64) -> Result<Snapshot, SnapshotErro
 }
 
 /// Parses and validates a snapshot from `bytes`; `origin` names it in errors.
+///
+/// A leading UTF-8 byte-order mark is skipped. Errors name the JSON pointer of the offending
+/// value; a document of another schema version is reported as such even when its first
+/// difference from v1 is a type error.
 pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Snapshot, SnapshotError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (skipped, bytes) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (BOM.len(), rest),
+        None => (0, bytes),
+    };
     let text = std::str::from_utf8(bytes).map_err(|e| SnapshotError::NotUtf8 {
         origin: origin.to_string(),
-        offset: e.valid_up_to(),
+        offset: skipped + e.valid_up_to(),
     })?;
     let mut de = serde_json::Deserializer::from_str(text);
     let json_error = |path: String, e: serde_json::Error| SnapshotError::Json {
@@ -128,41 +136,67 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Snapshot, SnapshotError>
         line: e.line(),
         column: e.column(),
     };
-    let mut snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = pointer(&e.path().to_string());
-        json_error(path, e.into_inner())
-    })?;
+    let mut snapshot: Snapshot = match serde_path_to_error::deserialize(&mut de) {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(other) = other_schema(text) {
+                return Err(wrong_schema(origin, &other));
+            }
+            let path = pointer(e.path());
+            return Err(json_error(path, e.into_inner()));
+        }
+    };
     // Trailing characters after the document.
     de.end().map_err(|e| json_error("/".into(), e))?;
     validate(&mut snapshot, origin)?;
     Ok(snapshot)
 }
 
-/// Turns serde_path_to_error's `principals[2].mfa_enabled` into `/principals/2/mfa_enabled`.
-fn pointer(dotted: &str) -> String {
-    if dotted == "." || dotted.is_empty() {
-        return "/".into();
+/// The `schema` of a document that failed to parse, if it is well-formed JSON declaring a
+/// schema other than v1 (only called on the error path: it parses the text a second time).
+fn other_schema(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema: Option<String>,
     }
+    serde_json::from_str::<Probe>(text)
+        .ok()?
+        .schema
+        .filter(|s| s != SCHEMA_V1)
+}
+
+fn wrong_schema(origin: &str, found: &str) -> SnapshotError {
+    SnapshotError::Invalid {
+        origin: origin.to_string(),
+        path: "/schema".into(),
+        message: format!("unsupported snapshot schema `{found}`; this posture reads `{SCHEMA_V1}`"),
+    }
+}
+
+/// The JSON pointer (RFC 6901) of a serde path, e.g. `/principals/2/mfa_enabled`; `/` for the
+/// document itself. A segment serde cannot name ends the pointer at its known ancestor.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
     let mut out = String::new();
-    for seg in dotted.split('.') {
-        let mut rest = seg;
-        if let Some(i) = rest.find('[') {
-            if i > 0 {
-                out.push('/');
-                out.push_str(&rest[..i]);
-            }
-            rest = &rest[i..];
-            while let Some(end) = rest.find(']') {
-                out.push('/');
-                out.push_str(&rest[1..end]);
-                rest = &rest[end + 1..];
-            }
-        } else {
-            out.push('/');
-            out.push_str(rest);
-        }
+    for seg in path {
+        let token = match seg {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => escape(key),
+            Segment::Enum { variant } => escape(variant),
+            Segment::Unknown => break,
+        };
+        out.push('/');
+        out.push_str(&token);
+    }
+    if out.is_empty() {
+        out.push('/');
     }
     out
+}
+
+/// Escapes one JSON pointer reference token.
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// serde_json appends " at line L column C"; the error carries those separately.
@@ -175,14 +209,19 @@ fn strip_position(msg: &str) -> String {
 
 /// What validation needs from each entity.
 trait Entity {
+    /// JSON key of the field that identifies the entity within its kind and account.
+    const ID_FIELD: &'static str;
     fn id(&self) -> &str;
+    fn account(&self) -> &str;
     fn account_mut(&mut self) -> &mut String;
 }
 
 macro_rules! entity {
     ($($ty:ident => $id:ident),* $(,)?) => {$(
         impl Entity for super::$ty {
+            const ID_FIELD: &'static str = stringify!($id);
             fn id(&self) -> &str { &self.$id }
+            fn account(&self) -> &str { &self.account }
             fn account_mut(&mut self) -> &mut String { &mut self.account }
         }
     )*};
@@ -201,13 +240,7 @@ fn validate(s: &mut Snapshot, origin: &str) -> Result<(), SnapshotError> {
         message,
     };
     if s.schema != SCHEMA_V1 {
-        return Err(invalid(
-            "/schema".into(),
-            format!(
-                "unsupported snapshot schema `{}`; this posture reads `{SCHEMA_V1}`",
-                s.schema
-            ),
-        ));
+        return Err(wrong_schema(origin, &s.schema));
     }
     if s.accounts.is_empty() {
         return Err(invalid(
@@ -233,91 +266,93 @@ fn validate(s: &mut Snapshot, origin: &str) -> Result<(), SnapshotError> {
             ));
         }
     }
-    let accounts: Vec<String> = s.accounts.iter().map(|a| a.id.clone()).collect();
-    let check = |kind: EntityKind, items: &mut Option<Vec<_>>| -> Result<(), SnapshotError> {
-        check_list(kind, items, &accounts, origin)
+    let accounts: Vec<&str> = s.accounts.iter().map(|a| a.id.as_str()).collect();
+    let v = Validator {
+        accounts: &accounts,
+        origin,
     };
-    check(EntityKind::Principals, &mut s.principals)?;
-    check_list(EntityKind::Groups, &mut s.groups, &accounts, origin)?;
-    check_list(EntityKind::Grants, &mut s.grants, &accounts, origin)?;
-    check_list(EntityKind::Storage, &mut s.storage, &accounts, origin)?;
-    check_list(
-        EntityKind::DataStores,
-        &mut s.data_stores,
-        &accounts,
-        origin,
-    )?;
-    check_list(EntityKind::AuditLogs, &mut s.audit_logs, &accounts, origin)?;
-    check_list(
-        EntityKind::BackupPlans,
-        &mut s.backup_plans,
-        &accounts,
-        origin,
-    )?;
-    check_list(
-        EntityKind::ProtectedResources,
-        &mut s.protected_resources,
-        &accounts,
-        origin,
-    )?;
-    check_list(EntityKind::Keys, &mut s.keys, &accounts, origin)?;
-    check_list(EntityKind::Shares, &mut s.shares, &accounts, origin)?;
-    check_list(
-        EntityKind::TenantSettings,
-        &mut s.tenant_settings,
-        &accounts,
-        origin,
-    )?;
+    v.list(EntityKind::Principals, &mut s.principals)?;
+    v.list(EntityKind::Groups, &mut s.groups)?;
+    v.list(EntityKind::Grants, &mut s.grants)?;
+    v.list(EntityKind::Storage, &mut s.storage)?;
+    v.list(EntityKind::DataStores, &mut s.data_stores)?;
+    v.list(EntityKind::AuditLogs, &mut s.audit_logs)?;
+    v.list(EntityKind::BackupPlans, &mut s.backup_plans)?;
+    v.list(EntityKind::ProtectedResources, &mut s.protected_resources)?;
+    v.list(EntityKind::Keys, &mut s.keys)?;
+    v.list(EntityKind::Shares, &mut s.shares)?;
+    v.list(EntityKind::TenantSettings, &mut s.tenant_settings)?;
     Ok(())
 }
 
-/// Fills omitted accounts (single-account snapshots), rejects unknown accounts and duplicate
-/// ids within the kind (per account).
-fn check_list<T: Entity>(
-    kind: EntityKind,
-    items: &mut Option<Vec<T>>,
-    accounts: &[String],
-    origin: &str,
-) -> Result<(), SnapshotError> {
-    let Some(items) = items else { return Ok(()) };
-    let key = kind.json_key();
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    for (i, item) in items.iter_mut().enumerate() {
-        let account = item.account_mut();
-        if account.is_empty() {
-            match accounts {
-                [only] => *account = only.clone(),
-                _ => {
-                    return Err(SnapshotError::Invalid {
-                        origin: origin.to_string(),
-                        path: format!("/{key}/{i}/account"),
-                        message: format!(
-                            "`account` is required when the snapshot declares {} accounts",
-                            accounts.len()
-                        ),
-                    });
-                }
-            }
-        } else if !accounts.iter().any(|a| a == account) {
-            return Err(SnapshotError::Invalid {
-                origin: origin.to_string(),
-                path: format!("/{key}/{i}/account"),
-                message: format!("account `{account}` is not declared in /accounts"),
-            });
-        }
-        let id_key = (item.account_mut().clone(), item.id().to_string());
-        if let Some(first) = seen.insert(id_key, i) {
-            return Err(SnapshotError::Invalid {
-                origin: origin.to_string(),
-                path: format!("/{key}/{i}"),
-                message: format!(
-                    "duplicate id `{}`: already used at /{key}/{first}",
-                    item.id()
-                ),
-            });
+struct Validator<'a> {
+    accounts: &'a [&'a str],
+    origin: &'a str,
+}
+
+impl Validator<'_> {
+    fn invalid(&self, path: String, message: String) -> SnapshotError {
+        SnapshotError::Invalid {
+            origin: self.origin.to_string(),
+            path,
+            message,
         }
     }
-    Ok(())
+
+    /// Fills omitted accounts (single-account snapshots), rejects undeclared accounts, empty
+    /// ids and ids used twice within the kind and account.
+    fn list<T: Entity>(
+        &self,
+        kind: EntityKind,
+        items: &mut Option<Vec<T>>,
+    ) -> Result<(), SnapshotError> {
+        let Some(items) = items else { return Ok(()) };
+        let key = kind.json_key();
+        for (i, item) in items.iter_mut().enumerate() {
+            if item.id().is_empty() {
+                return Err(self.invalid(
+                    format!("/{key}/{i}/{}", T::ID_FIELD),
+                    format!("`{}` must not be empty", T::ID_FIELD),
+                ));
+            }
+            let account = item.account_mut();
+            if account.is_empty() {
+                match self.accounts {
+                    [only] => *account = (*only).to_string(),
+                    _ => {
+                        return Err(self.invalid(
+                            format!("/{key}/{i}/account"),
+                            format!(
+                                "`account` is required when the snapshot declares {} accounts",
+                                self.accounts.len()
+                            ),
+                        ));
+                    }
+                }
+            } else if !self.accounts.contains(&account.as_str()) {
+                return Err(self.invalid(
+                    format!("/{key}/{i}/account"),
+                    format!("account `{account}` is not declared in /accounts"),
+                ));
+            }
+        }
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Some(first) = seen.insert((item.account(), item.id()), i) {
+                return Err(self.invalid(
+                    format!("/{key}/{i}/{}", T::ID_FIELD),
+                    format!(
+                        "duplicate {} `{}` in account `{}`: already used at /{key}/{first}/{}",
+                        T::ID_FIELD,
+                        item.id(),
+                        item.account(),
+                        T::ID_FIELD,
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -428,17 +463,158 @@ mod tests {
     #[test]
     fn duplicate_ids_are_rejected_with_both_paths() {
         let e = err(&MINIMAL.replace(r#""id": "u2""#, r#""id": "u1""#));
-        assert_eq!(e.json_path(), Some("/principals/1"));
-        assert!(e.to_string().contains("/principals/0"), "{e}");
+        assert_eq!(e.json_path(), Some("/principals/1/id"));
+        assert!(e.to_string().contains("/principals/0/id"), "{e}");
+        // Ids are scoped to their account: the same id in two accounts is fine.
+        let two = MINIMAL
+            .replace(
+                r#"[{"id": "111122223333", "provider": "aws"}]"#,
+                r#"[{"id": "111122223333", "provider": "aws"}, {"id": "t", "provider": "m365"}]"#,
+            )
+            .replace(
+                r#""id": "u1", "kind""#,
+                r#""id": "u1", "account": "t", "kind""#,
+            )
+            .replace(
+                r#""id": "u2", "kind""#,
+                r#""id": "u1", "account": "111122223333", "kind""#,
+            );
+        assert!(from_slice(two.as_bytes(), "snap.json").is_ok());
+        // Tenant settings are identified by their service.
+        let e = err(&MINIMAL.replace(
+            r#""keys": []"#,
+            r#""tenant_settings": [{"service": "aws-s3"}, {"service": "aws-s3"}]"#,
+        ));
+        assert_eq!(e.json_path(), Some("/tenant_settings/1/service"));
     }
 
     #[test]
-    fn pointer_conversion() {
+    fn empty_ids_and_empty_accounts_are_rejected() {
+        let e = err(&MINIMAL.replace(r#""id": "u2""#, r#""id": """#));
+        assert_eq!(e.json_path(), Some("/principals/1/id"));
+        let e = err(&MINIMAL.replace(
+            r#""id": "u2", "kind""#,
+            r#""id": "u2", "account": "", "kind""#,
+        ));
+        assert_eq!(e.json_path(), Some("/principals/1/account"));
+        let e = err(&MINIMAL.replace(r#""id": "111122223333""#, r#""id": """#));
+        assert_eq!(e.json_path(), Some("/accounts/0/id"));
+        let e = err(&MINIMAL.replace(
+            r#"[{"id": "111122223333", "provider": "aws"}]"#,
+            r#"[{"id": "111122223333", "provider": "aws"}, {"id": "111122223333", "provider": "aws"}]"#,
+        ));
+        assert_eq!(e.json_path(), Some("/accounts/1/id"));
+        let e = err(&MINIMAL.replace(r#"[{"id": "111122223333", "provider": "aws"}]"#, "[]"));
+        assert_eq!(e.json_path(), Some("/accounts"));
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored_everywhere() {
+        let json = MINIMAL
+            .replace(
+                r#""schema":"#,
+                r#""exporter": {"name": "x", "nested": [1, {"a": null}]}, "schema":"#,
+            )
+            .replace(
+                r#"{"id": "111122223333", "provider": "aws"}"#,
+                r#"{"id": "111122223333", "provider": "aws", "partition": "aws"}"#,
+            );
+        let s = from_slice(json.as_bytes(), "snap.json").expect("loads");
         assert_eq!(
-            pointer("principals[2].mfa_enabled"),
-            "/principals/2/mfa_enabled"
+            s,
+            from_slice(MINIMAL.as_bytes(), "snap.json").expect("loads")
         );
-        assert_eq!(pointer("."), "/");
-        assert_eq!(pointer("accounts[0]"), "/accounts/0");
+    }
+
+    #[test]
+    fn another_schema_version_is_reported_before_type_errors() {
+        // A v2 document whose first difference is a type error still says "unsupported schema".
+        let v2 = MINIMAL
+            .replace("posture.snapshot/v1", "posture.snapshot/v2")
+            .replace(
+                r#""mfa_enabled": true"#,
+                r#""mfa_enabled": {"state": "on"}"#,
+            );
+        let e = err(&v2);
+        assert_eq!(e.json_path(), Some("/schema"), "{e}");
+        assert!(e.to_string().contains("posture.snapshot/v2"), "{e}");
+        let e = err(&MINIMAL.replace(r#""schema": "posture.snapshot/v1","#, ""));
+        assert!(e.to_string().contains("missing field `schema`"), "{e}");
+    }
+
+    #[test]
+    fn json_pointers_escape_keys() {
+        // A syntax error inside an ignored field still names where it is, RFC 6901-escaped.
+        let e = err(&MINIMAL.replace(r#""future_field": {"x": 1}"#, r#""a/b~c": [1, ]"#));
+        assert_eq!(e.json_path(), Some("/principals/0/a~1b~0c"), "{e}");
+        // The document itself.
+        let e = err("[]");
+        assert_eq!(e.json_path(), Some("/"), "{e}");
+    }
+
+    #[test]
+    fn non_utf8_offset_counts_the_bom() {
+        let e = from_slice(b"\xEF\xBB\xBF{\xff}", "bin.json").expect_err("non-UTF-8");
+        assert!(matches!(e, SnapshotError::NotUtf8 { offset: 4, .. }), "{e}");
+    }
+
+    #[test]
+    fn serialising_and_reloading_gives_the_same_snapshot() {
+        let s = from_slice(MINIMAL.as_bytes(), "snap.json").expect("loads");
+        let json = serde_json::to_string_pretty(&s).expect("serialises");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(v["captured_at"], "2026-11-20T09:00:00Z");
+        assert_eq!(v["principals"][0]["last_sign_in"], "2026-11-01T08:00:00Z");
+        assert_eq!(
+            v["principals"][0]["attributes"]["arn"], "arn:aws:iam::111122223333:user/ann",
+            "attributes are written back as an object, not a string"
+        );
+        assert_eq!(
+            v["keys"],
+            serde_json::json!([]),
+            "present-but-empty stays present"
+        );
+        assert!(v.get("shares").is_none(), "absent stays absent");
+        let again = from_slice(json.as_bytes(), "round-trip.json").expect("reloads");
+        assert_eq!(again, s);
+    }
+
+    fn example(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/snapshots")
+            .join(name)
+    }
+
+    #[test]
+    fn the_example_snapshot_loads_with_every_kind() {
+        let s = load(&example("acme.json")).expect("examples/snapshots/acme.json loads");
+        for kind in EntityKind::ALL {
+            assert!(s.count(kind).unwrap_or(0) > 0, "acme.json lacks {kind}");
+        }
+        // The admin-mfa cases listed in examples/snapshots/README.md.
+        let p = s.principals().unwrap_or_default();
+        let find = |id: &str| p.iter().find(|p| p.id == id).expect(id);
+        let root = find("aws-root");
+        assert_eq!(
+            (root.kind, root.mfa_enabled),
+            (crate::snapshot::PrincipalKind::Root, Some(false))
+        );
+        assert_eq!(find("AIDAACMETOM").mfa_enabled, Some(false));
+        assert_eq!(find("u-ben").admin, Some(true));
+        assert_eq!(find("u-ben").mfa_enabled, None);
+        let old = find("AIDAACMEOLD");
+        assert_eq!(old.status, Some(crate::snapshot::AccountStatus::Disabled));
+        assert_eq!((old.admin, old.mfa_enabled), (Some(true), Some(false)));
+    }
+
+    #[test]
+    fn the_wrong_type_example_fails_at_its_documented_path() {
+        let e = load(&example("wrong-type.json")).expect_err("wrong-type.json must not load");
+        assert_eq!(e.json_path(), Some("/principals/1/mfa_enabled"), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.contains(r#"/principals/1/mfa_enabled: invalid type: string "yes", expected a boolean (line "#),
+            "{msg}"
+        );
     }
 }

@@ -140,10 +140,16 @@ impl FromStr for EntityKind {
     }
 }
 
-/// An account the snapshot covers (WIT `account`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// An account the snapshot covers (WIT `account`): an AWS account, a Microsoft 365 tenant, a
+/// Google Workspace customer, a GitHub organisation, …
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift,
+)]
+#[component(record)]
 pub struct Account {
-    /// Id referenced by each entity's `account` field (AWS account id, tenant domain, …).
+    /// Id referenced by each entity's `account` field (AWS account id, tenant domain, …);
+    /// unique within the snapshot.
+    #[schemars(length(min = 1))]
     pub id: String,
     /// Provider: `aws`, `m365`, `google-workspace`, `github`, `azure`, `gcp`, …
     pub provider: String,
@@ -175,17 +181,24 @@ pub struct ProvenanceFile {
     pub sha256: String,
 }
 
-/// A normalised snapshot (schema v1).
+/// A normalised snapshot (schema v1): one capture of the configuration of one or more accounts.
+///
+/// Each entity list is optional: a missing (or `null`) list means the kind was not collected,
+/// and checks that need it report not-evaluable; an empty list means collected, none found.
+/// Fields this schema does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "posture normalised snapshot v1")]
 pub struct Snapshot {
-    /// Always `posture.snapshot/v1`.
+    /// Schema version of the document; always `posture.snapshot/v1` for this schema.
+    #[schemars(extend("const" = "posture.snapshot/v1"))]
     pub schema: String,
     /// When the configuration was captured (RFC 3339).
     #[serde(with = "time::required")]
     #[schemars(with = "time::Rfc3339")]
     pub captured_at: i64,
-    /// The accounts covered; at least one.
+    /// The accounts covered; at least one, with unique ids. An entity may omit its `account`
+    /// only when exactly one account is declared.
+    #[schemars(length(min = 1))]
     pub accounts: Vec<Account>,
     /// Where the snapshot came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,7 +266,8 @@ accessors!(
 );
 
 impl Snapshot {
-    /// A snapshot with one placeholder account and no entity kinds (used for `describe`).
+    /// A snapshot with no accounts and no entity kinds, for callers that need one before any
+    /// snapshot is loaded (e.g. `describe`). It does not pass validation.
     pub fn empty() -> Snapshot {
         Snapshot {
             schema: SCHEMA_V1.into(),

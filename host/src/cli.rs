@@ -107,6 +107,9 @@ struct ScanArgs {
     /// Plugins evaluated at once [default: number of cores].
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
+    /// Waivers file (TOML): accepted risks with owner, reason and expiry.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
     /// Refuse snapshot files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = posture::snapshot::DEFAULT_MAX_SNAPSHOT_BYTES >> 20)]
     max_snapshot_mib: u64,
@@ -368,6 +371,10 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
+    let waivers = match &args.waivers {
+        Some(p) => Some(posture::waiver::WaiverFile::load(p)?),
+        None => None,
+    };
     let snapshot = posture::snapshot::load_capped(
         &args.snapshot,
         args.max_snapshot_mib.saturating_mul(1 << 20),
@@ -404,6 +411,9 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
         b.finish_and_clear();
     }
     report.add_refused(refused);
+    if let Some(w) = &waivers {
+        w.apply(&mut report, now);
+    }
     let rendered = posture::report::render(&report, args.format);
     write_output(args.output.as_deref(), &rendered)?;
     Ok(ExitCode::from(report.exit_code(args.fail_on.0) as u8))

@@ -14,6 +14,7 @@
 //! - [`model`]: plain types for metadata and findings shared by all of the above.
 //! - [`build`]: building a plugin crate into a component.
 //! - [`limits`]: resource limits and their defaults.
+//! - [`waiver`]: accepted risks applied to a report.
 //! - [`lock`]: the plugin lock file pinning component digests.
 
 pub mod build;
@@ -25,3 +26,4 @@ pub mod report;
 pub mod runtime;
 pub mod scan;
 pub mod snapshot;
+pub mod waiver;

@@ -248,6 +248,9 @@ pub struct Finding {
     pub message: String,
     /// Evidence.
     pub evidence: Vec<Evidence>,
+    /// The waiver that accepts this failure, if one applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::waiver::Waiver>,
 }
 
 #[cfg(test)]

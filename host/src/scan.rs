@@ -138,6 +138,7 @@ pub async fn run(
                         resource: f.resource,
                         message: f.message,
                         evidence: f.evidence,
+                        waiver: None,
                     });
                 }
             }

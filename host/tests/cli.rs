@@ -281,3 +281,87 @@ fn lock_file_pins_plugins_and_refuses_a_changed_one_until_relocked() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("hostile.loop"));
 }
+
+#[test]
+fn waivers_mark_findings_and_report_expired_and_unused_ones() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let waivers = cache.path().join("waivers.toml");
+    std::fs::write(
+        &waivers,
+        "[[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"aws-root\"\nreason = \"root MFA device on order\"\n\
+         owner = \"priya\"\nticket = \"SEC-7\"\nexpires = \"2026-12-31\"\n\
+         [[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"AIDAACMETOM\"\nreason = \"old\"\nowner = \"priya\"\nexpires = \"2026-01-31\"\n\
+         [[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"nobody*\"\nreason = \"stale\"\nowner = \"priya\"\nexpires = \"2027-01-31\"\n",
+    )
+    .expect("write");
+    let snap = example_snapshot();
+    let snap = snap.to_str().expect("path");
+    let w = waivers.to_str().expect("path");
+    let cfg = cache.path().join("only-admin-mfa.toml");
+    let mut toml = String::new();
+    for c in [
+        "iam.user-mfa",
+        "iam.admin-count",
+        "iam.stale-accounts",
+        "iam.departed-accounts",
+        "iam.credential-age",
+        "iam.root-credentials",
+        "iam.direct-admin-grants",
+    ] {
+        toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));
+    }
+    std::fs::write(&cfg, toml).expect("write");
+    let cfg = cfg.to_str().expect("path");
+    let base = [
+        "scan",
+        "--snapshot",
+        snap,
+        "--now",
+        NOW,
+        "--config",
+        cfg,
+        "--fail-on",
+        "critical",
+    ];
+    // Without waivers the root account's missing MFA (critical) fails the scan.
+    assert_eq!(
+        posture(&base, plugins.path(), cache.path()).status.code(),
+        Some(1)
+    );
+    let mut args = base.to_vec();
+    args.extend(["--waivers", w]);
+    let out = posture(&args, plugins.path(), cache.path());
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the critical failure is waived\n{stdout}"
+    );
+    assert!(
+        stdout.contains("WAIVED (1)") && stdout.contains("root MFA device on order"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("expired on 2026-01-31"), "{stdout}");
+    assert!(
+        stdout.contains("nobody* matched no failing finding"),
+        "{stdout}"
+    );
+    args.extend(["--format", "json"]);
+    let out = posture(&args, plugins.path(), cache.path());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["waivers"]["applied"], 1);
+    assert_eq!(report["summary"]["waived"], 1);
+    let last = args.len() - 1;
+    args[last] = "sarif";
+    let out = posture(&args, plugins.path(), cache.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let suppressed: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressions"][0]["status"], "accepted");
+}

@@ -204,6 +204,13 @@ pub struct Summary {
     pub failing_by_severity: BTreeMap<Severity, usize>,
     /// Plugins that failed.
     pub plugins_failed: usize,
+    /// Failing findings accepted by a waiver (counted in `total.fail` too).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waived: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The report of one scan.
@@ -227,6 +234,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Aggregates.
     pub summary: Summary,
+    /// What the waivers file did, when one was used.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::waiver::WaiverSummary::is_empty"
+    )]
+    pub waivers: crate::waiver::WaiverSummary,
 }
 
 impl Report {
@@ -288,11 +301,13 @@ impl Report {
             checks,
             findings,
             summary,
+            waivers: Default::default(),
         }
     }
 
     /// Process exit code for this report: 3 if a plugin (or a check) errored, else 1 if a
-    /// failing finding is at or above `fail_on`, else 0. `fail_on = None` never fails.
+    /// failing finding that no waiver accepts is at or above `fail_on`, else 0.
+    /// `fail_on = None` never fails.
     pub fn exit_code(&self, fail_on: Option<Severity>) -> i32 {
         if self.summary.plugins_failed > 0 || self.summary.total.error > 0 {
             return 3;
@@ -301,7 +316,7 @@ impl Report {
             && self
                 .findings
                 .iter()
-                .any(|f| f.status == Status::Fail && f.severity >= threshold)
+                .any(|f| f.status == Status::Fail && f.waiver.is_none() && f.severity >= threshold)
         {
             return 1;
         }
@@ -406,6 +421,7 @@ mod tests {
                 value: "v".into(),
                 path: "/p".into(),
             }],
+            waiver: None,
         }
     }
 

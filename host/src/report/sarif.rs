@@ -7,7 +7,7 @@ use crate::model::{Finding, Severity, Status};
 use serde_sarif::sarif::{
     Location, LogicalLocation, Message, MultiformatMessageString, PropertyBag,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel,
-    Run, Sarif, Tool, ToolComponent,
+    Run, Sarif, Suppression, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 
@@ -78,6 +78,22 @@ fn result(f: &Finding, rule_index: Option<i64>) -> SarifResult {
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     b.rule_index = rule_index;
+    if let Some(w) = &f.waiver {
+        let mut props = BTreeMap::new();
+        props.insert("owner".to_string(), serde_json::json!(w.owner));
+        props.insert("expires".to_string(), serde_json::json!(w.expires));
+        if let Some(t) = &w.ticket {
+            props.insert("ticket".to_string(), serde_json::json!(t));
+        }
+        b.suppressions = Some(vec![
+            Suppression::builder()
+                .kind(serde_json::json!("external"))
+                .status(serde_json::json!("accepted"))
+                .justification(w.reason.clone())
+                .properties(PropertyBag::builder().additional_properties(props).build())
+                .build(),
+        ]);
+    }
     b
 }
 

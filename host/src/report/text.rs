@@ -33,7 +33,7 @@ pub fn render(report: &Report) -> String {
     let mut failing: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.status == Status::Fail)
+        .filter(|f| f.status == Status::Fail && f.waiver.is_none())
         .collect();
     failing.sort_by(|a, b| {
         b.severity
@@ -49,6 +49,47 @@ pub fn render(report: &Report) -> String {
             f.check_id,
             resource_label(f),
             f.message
+        );
+    }
+
+    let waived: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.waiver.is_some())
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "\nWAIVED ({})", waived.len());
+        for f in waived {
+            if let Some(w) = &f.waiver {
+                let _ = writeln!(
+                    out,
+                    "  {:<8}  {:<28}  {}\n            accepted by {} until {}{}: {}",
+                    f.severity.as_str().to_uppercase(),
+                    f.check_id,
+                    resource_label(f),
+                    w.owner,
+                    w.expires,
+                    w.ticket
+                        .as_deref()
+                        .map(|t| format!(" ({t})"))
+                        .unwrap_or_default(),
+                    w.reason
+                );
+            }
+        }
+    }
+    for w in &report.waivers.expired {
+        let _ = writeln!(
+            out,
+            "warning: waiver for {} on {} expired on {} and no longer applies",
+            w.check, w.resource, w.expires
+        );
+    }
+    for w in &report.waivers.unused {
+        let _ = writeln!(
+            out,
+            "note: waiver for {} on {} matched no failing finding (unused)",
+            w.check, w.resource
         );
     }
 

@@ -107,6 +107,31 @@ pub fn show<T: Debug>(v: Option<T>) -> String {
     }
 }
 
+/// The WIT name of an enum case, e.g. `ShareAudience::ExternalDomain` → `external-domain`, for
+/// evidence and messages (the generated `Debug` prints `Type::Case`, which is not what a reader of
+/// the contract expects).
+pub fn wit_name<T: Debug>(v: T) -> String {
+    let debug = format!("{v:?}");
+    let case = debug.rsplit("::").next().unwrap_or(&debug);
+    let mut out = String::with_capacity(case.len() + 4);
+    for (i, ch) in case.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// [`wit_name`] of an optional enum value, or `unknown`.
+pub fn show_enum<T: Debug>(v: Option<T>) -> String {
+    v.map_or_else(|| "unknown".to_string(), wit_name)
+}
+
 /// Renders a timestamp as RFC 3339 UTC, e.g. `2026-11-22T12:00:00Z`.
 pub fn rfc3339(t: Timestamp) -> String {
     // Civil date from days since the epoch (the days-from-civil algorithm, inverted).
@@ -190,5 +215,21 @@ pub mod resource {
     /// Tenant settings of one service.
     pub fn tenant_settings(t: &TenantSettings) -> ResourceRef {
         r("tenant-settings", &t.service, None, &t.account)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_cases_render_as_their_wit_names() {
+        assert_eq!(wit_name(ShareAudience::ExternalDomain), "external-domain");
+        assert_eq!(wit_name(KeyManager::Customer), "customer");
+        assert_eq!(
+            show_enum(Some(SharingLevel::NewAndExistingGuests)),
+            "new-and-existing-guests"
+        );
+        assert_eq!(show_enum::<KeyManager>(None), "unknown");
     }
 }

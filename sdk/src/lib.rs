@@ -71,7 +71,7 @@ pub mod bindings {
 pub use bindings::posture::plugin::types::*;
 pub use check::{Check, CheckError, CheckFn, CheckResult, Plugin};
 pub use context::Context;
-pub use finding::{path, resource, rfc3339, show, show_time};
+pub use finding::{path, resource, rfc3339, show, show_enum, show_time, wit_name};
 pub use snapshot::{Absent, Snapshot};
 
 /// The repository README's Rust examples, compiled and run as doctests.
@@ -87,6 +87,6 @@ pub mod prelude {
     pub use crate::bindings::posture::plugin::types::*;
     pub use crate::check::{Check, CheckError, CheckResult, Plugin};
     pub use crate::context::Context;
-    pub use crate::finding::{path, resource, rfc3339, show, show_time};
+    pub use crate::finding::{path, resource, rfc3339, show, show_enum, show_time, wit_name};
     pub use crate::snapshot::{Absent, Snapshot};
 }

@@ -124,6 +124,49 @@ mod tests {
     }
 
     #[test]
+    fn evidence_gives_the_encryption_flag_and_key() {
+        let mut a = testing::storage("b1", "b1");
+        a.encrypted = Some(true);
+        a.encryption_key = Some("arn:aws:kms:k".into());
+        let mut d = testing::data_store("db", "db");
+        d.encrypted = Some(false);
+        let snap = SnapshotBuilder::new()
+            .storage(vec![a])
+            .data_stores(vec![d])
+            .build();
+        let f = testing::run(&crate::plugin(), ID, &snap, &[]);
+        let ev = |i: usize| -> Vec<(String, String, String)> {
+            f[i].evidence
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone(), e.path.clone()))
+                .collect()
+        };
+        assert_eq!(
+            ev(0),
+            vec![
+                (
+                    "encrypted".into(),
+                    "true".into(),
+                    "/storage/0/encrypted".into()
+                ),
+                (
+                    "encryption_key".into(),
+                    "arn:aws:kms:k".into(),
+                    "/storage/0/encryption_key".into()
+                )
+            ]
+        );
+        assert_eq!(
+            ev(1),
+            vec![(
+                "encrypted".into(),
+                "false".into(),
+                "/data_stores/0/encrypted".into()
+            )]
+        );
+    }
+
+    #[test]
     fn one_absent_kind_is_reported_the_other_still_evaluated() {
         let mut a = testing::storage("b1", "b1");
         a.encrypted = Some(true);
@@ -133,6 +176,16 @@ mod tests {
             vec![
                 ("b1".into(), Status::Pass),
                 ("data_stores".into(), Status::NotEvaluable)
+            ]
+        );
+        let mut d = testing::data_store("db", "db");
+        d.encrypted = Some(false);
+        let snap = SnapshotBuilder::new().data_stores(vec![d]).build();
+        assert_eq!(
+            statuses(&snap),
+            vec![
+                ("storage".into(), Status::NotEvaluable),
+                ("db".into(), Status::Fail)
             ]
         );
         let both_absent = statuses(&SnapshotBuilder::new().build());

@@ -93,8 +93,23 @@ mod tests {
     }
 
     #[test]
+    fn evidence_points_at_the_transport_flag() {
+        let mut off = testing::storage("off", "off");
+        off.transport_encryption_enforced = Some(false);
+        let snap = SnapshotBuilder::new().storage(vec![off]).build();
+        let f = testing::run(&crate::plugin(), ID, &snap, &[]);
+        assert_eq!(f[0].evidence[0].value, "false");
+        assert_eq!(
+            f[0].evidence[0].path,
+            "/storage/0/transport_encryption_enforced"
+        );
+    }
+
+    #[test]
     fn absent_storage_is_not_evaluable() {
         let f = testing::run(&crate::plugin(), ID, &SnapshotBuilder::new().build(), &[]);
+        assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::NotEvaluable);
+        assert_eq!(f[0].resource.id, "storage");
     }
 }

@@ -53,7 +53,7 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         out.push(
             f.evidence(
                 "manager",
-                show(k.manager).to_lowercase(),
+                show_enum(k.manager),
                 path(EntityKind::Keys, i, "manager"),
             )
             .evidence(
@@ -107,8 +107,30 @@ mod tests {
     }
 
     #[test]
+    fn evidence_gives_manager_and_rotation() {
+        let snap = SnapshotBuilder::new()
+            .keys(vec![key("k", Some(KeyManager::Customer), Some(false))])
+            .build();
+        let f = testing::run(&crate::plugin(), ID, &snap, &[]);
+        let ev: Vec<(&str, &str, &str)> = f[0]
+            .evidence
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(
+            ev,
+            vec![
+                ("manager", "customer", "/keys/0/manager"),
+                ("rotation_enabled", "false", "/keys/0/rotation_enabled")
+            ]
+        );
+    }
+
+    #[test]
     fn absent_keys_are_not_evaluable() {
         let f = testing::run(&crate::plugin(), ID, &SnapshotBuilder::new().build(), &[]);
+        assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::NotEvaluable);
+        assert_eq!(f[0].resource.id, "keys");
     }
 }

@@ -85,7 +85,7 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
             finding
                 .evidence(
                     "kind",
-                    show(Some(p.kind)).to_lowercase(),
+                    wit_name(p.kind),
                     path(EntityKind::Principals, i, "kind"),
                 )
                 .evidence(

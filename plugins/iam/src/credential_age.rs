@@ -53,11 +53,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             let res = ResourceRef {
                 kind: "credential".into(),
                 id: c.id.clone(),
-                display_name: Some(format!(
-                    "{} of {}",
-                    show(Some(c.kind)).to_lowercase(),
-                    p.name
-                )),
+                display_name: Some(format!("{} of {}", wit_name(c.kind), p.name)),
                 account: Some(p.account.clone()),
             };
             let Some(created) = c.created else {

@@ -78,12 +78,12 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         out.push(
             f.evidence(
                 "employment",
-                show(Some(employment)).to_lowercase(),
+                wit_name(employment),
                 path(EntityKind::Principals, i, "employment"),
             )
             .evidence(
                 "status",
-                show(p.status).to_lowercase(),
+                show_enum(p.status),
                 path(EntityKind::Principals, i, "status"),
             ),
         );

@@ -61,7 +61,7 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         out.push(
             f.evidence(
                 "subject_kind",
-                show(Some(g.subject_kind)).to_lowercase(),
+                wit_name(g.subject_kind),
                 path(EntityKind::Grants, i, "subject_kind"),
             )
             .evidence("admin", show(g.admin), path(EntityKind::Grants, i, "admin")),

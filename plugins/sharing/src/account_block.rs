@@ -49,6 +49,12 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                     account: Some(a.id.clone()),
                 },
                 "the snapshot has no aws-s3 account settings (s3control public-access block not collected)",
+            )
+            .evidence("provider", a.provider.clone(), "/accounts".into())
+            .evidence(
+                "aws-s3 tenant settings",
+                "none",
+                "/tenant_settings".into(),
             ));
         }
     }
@@ -127,6 +133,59 @@ mod tests {
         assert_eq!(status(s3(Some([true; 4]))), Status::Pass);
         assert_eq!(status(s3(Some([true, true, false, true]))), Status::Fail);
         assert_eq!(status(s3(None)), Status::NotEvaluable);
+    }
+
+    #[test]
+    fn fail_names_the_off_flags_with_evidence_per_flag() {
+        let f = testing::run(
+            &crate::plugin(),
+            ID,
+            &SnapshotBuilder::new()
+                .tenant_settings(vec![s3(Some([true, false, true, true]))])
+                .build(),
+            &[],
+        );
+        assert!(
+            f[0].message.contains("ignore_public_acls"),
+            "{}",
+            f[0].message
+        );
+        let ev: Vec<(&str, &str, &str)> = f[0]
+            .evidence
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(ev.len(), 4);
+        assert!(
+            ev.contains(&(
+                "ignore_public_acls",
+                "false",
+                "/tenant_settings/0/public_access_block/ignore_public_acls"
+            )),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn aws_account_without_s3_settings_is_not_evaluable() {
+        let snap = SnapshotBuilder::new()
+            .tenant_settings(vec![testing::tenant_settings("sharepoint")])
+            .build();
+        let f = testing::run_as(&crate::plugin(), ID, &snap, "aws", &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (
+                f[0].resource.kind.as_str(),
+                f[0].resource.id.as_str(),
+                f[0].status
+            ),
+            ("account", testing::ACCOUNT, Status::NotEvaluable)
+        );
+        let snap = SnapshotBuilder::new()
+            .tenant_settings(vec![s3(Some([true; 4]))])
+            .build();
+        let f = testing::run_as(&crate::plugin(), ID, &snap, "aws", &[]);
+        assert_eq!(testing::outcomes(f), vec![("aws-s3".into(), Status::Pass)]);
     }
 
     #[test]

@@ -161,5 +161,54 @@ mod tests {
             &[("max-review-age-days", ParamValue::Integer(180))],
         );
         assert_eq!(got, vec![("g".into(), Status::Pass)]);
+        let got = run(
+            vec![guest("at", None, Some(30)), guest("over", None, Some(31))],
+            &[("max-review-age-days", ParamValue::Integer(30))],
+        );
+        assert_eq!(
+            got,
+            vec![("at".into(), Status::Pass), ("over".into(), Status::Fail)]
+        );
+    }
+
+    #[test]
+    fn expiry_exactly_now_is_not_in_the_future_and_evidence_is_given() {
+        let f = testing::run(
+            &crate::plugin(),
+            ID,
+            &SnapshotBuilder::new()
+                .principals(vec![guest("now", Some(0), None)])
+                .build(),
+            &[],
+        );
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.contains("expired"), "{}", f[0].message);
+        let ev: Vec<(&str, &str, &str)> = f[0]
+            .evidence
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(
+            ev,
+            vec![
+                (
+                    "access_expires",
+                    "2026-11-22T12:00:00Z",
+                    "/principals/0/access_expires"
+                ),
+                ("last_reviewed", "unknown", "/principals/0/last_reviewed")
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_guest_flag_is_skipped_absent_principals_not_evaluable() {
+        let mut unknown = guest("u", None, None);
+        unknown.guest = None;
+        assert!(run(vec![unknown], &[]).is_empty());
+        let f = testing::run(&crate::plugin(), ID, &SnapshotBuilder::new().build(), &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::NotEvaluable);
+        assert_eq!(f[0].resource.id, "principals");
     }
 }

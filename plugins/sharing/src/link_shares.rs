@@ -91,7 +91,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         out.push(
             f.evidence(
                 "audience",
-                show(Some(s.audience)).to_lowercase(),
+                wit_name(s.audience),
                 path(EntityKind::Shares, i, "audience"),
             )
             .evidence(
@@ -149,5 +149,53 @@ mod tests {
         )]);
         assert_eq!(got[3], ("partner".into(), Status::Pass));
         assert_eq!(got[4], ("gmail".into(), Status::Fail));
+    }
+
+    #[test]
+    fn some_domains_outside_the_allow_list_fail_with_evidence() {
+        let snap = SnapshotBuilder::new()
+            .shares(vec![share(
+                "mixed",
+                ShareAudience::ExternalDomain,
+                &["partner.example", "gmail.com"],
+            )])
+            .build();
+        let f = testing::run(
+            &crate::plugin(),
+            ID,
+            &snap,
+            &[(
+                "allowed-domains",
+                ParamValue::TextList(vec!["partner.example".into()]),
+            )],
+        );
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.contains("gmail.com"), "{}", f[0].message);
+        assert!(
+            !f[0].message.contains("partner.example"),
+            "{}",
+            f[0].message
+        );
+        let ev: Vec<(&str, &str, &str)> = f[0]
+            .evidence
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
+            .collect();
+        assert!(
+            ev.contains(&("domains", "partner.example,gmail.com", "/shares/0/domains")),
+            "{ev:?}"
+        );
+        assert!(
+            ev.contains(&("audience", "external-domain", "/shares/0/audience")),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn absent_shares_are_not_evaluable() {
+        let f = testing::run(&crate::plugin(), ID, &SnapshotBuilder::new().build(), &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::NotEvaluable);
+        assert_eq!(f[0].resource.id, "shares");
     }
 }

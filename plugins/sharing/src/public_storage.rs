@@ -109,6 +109,23 @@ mod tests {
             "{}",
             f[2].message
         );
+        let ev: Vec<(&str, &str, &str)> = f[1]
+            .evidence
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(
+            ev,
+            vec![
+                ("public_read", "true", "/storage/1/public_read"),
+                ("public_write", "false", "/storage/1/public_write")
+            ]
+        );
+        assert!(
+            f[1].message.contains("publicly readable"),
+            "{}",
+            f[1].message
+        );
     }
 
     #[test]

@@ -52,11 +52,7 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
             Some(level) => Finding::pass(
                 ID,
                 res,
-                format!(
-                    "{} sharing is limited to {}",
-                    t.service,
-                    show(Some(level)).to_lowercase()
-                ),
+                format!("{} sharing is limited to {}", t.service, wit_name(level)),
             ),
             None => {
                 Finding::not_evaluable(ID, res, format!("{} sharing level is unknown", t.service))
@@ -64,7 +60,7 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         };
         out.push(f.evidence(
             "external_sharing",
-            show(t.external_sharing).to_lowercase(),
+            show_enum(t.external_sharing),
             path(EntityKind::TenantSettings, i, "external_sharing"),
         ));
     }
@@ -102,5 +98,36 @@ mod tests {
                 ("onedrive".into(), Status::NotEvaluable)
             ]
         );
+    }
+
+    #[test]
+    fn evidence_points_at_the_sharing_level() {
+        let snap = SnapshotBuilder::new()
+            .tenant_settings(vec![tenant("sharepoint", Some(SharingLevel::Anyone))])
+            .build();
+        let f = testing::run(&crate::plugin(), ID, &snap, &[]);
+        assert_eq!(f[0].evidence[0].value, "anyone");
+        let snap = SnapshotBuilder::new()
+            .tenant_settings(vec![tenant(
+                "onedrive",
+                Some(SharingLevel::NewAndExistingGuests),
+            )])
+            .build();
+        let f = testing::run(&crate::plugin(), ID, &snap, &[]);
+        assert_eq!(f[0].status, Status::Pass);
+        assert!(
+            f[0].message.ends_with("limited to new-and-existing-guests"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].evidence[0].path, "/tenant_settings/0/external_sharing");
+    }
+
+    #[test]
+    fn absent_tenant_settings_are_not_evaluable() {
+        let f = testing::run(&crate::plugin(), ID, &SnapshotBuilder::new().build(), &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::NotEvaluable);
+        assert_eq!(f[0].resource.id, "tenant_settings");
     }
 }

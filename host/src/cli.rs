@@ -1,4 +1,5 @@
-//! Flag definitions and the subcommands (`scan`, `plugins list`, `plugins build`, `schema`).
+//! Flag definitions and the subcommands (`scan`, `report`, `diff`, `plugins list|lock|build`,
+//! `schema`).
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -42,17 +43,133 @@ enum Command {
     /// Print the JSON Schema of the normalised snapshot (v1).
     Schema,
     /// Render a saved JSON report (from `scan --format json`) in another format.
-    Report {
-        /// The JSON report.
-        #[arg(long, value_name = "FILE")]
-        from: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-        /// Write to FILE instead of stdout.
-        #[arg(long, short, value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
+    Report(ReportArgs),
+    /// Compare two JSON reports: new failures, fixed, still failing, newly not evaluable,
+    /// and administrators / administrative grants added or removed.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The JSON report.
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// Configuration file (TOML); its `[actions]` section sets owners and SLAs.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Waivers file (TOML), applied at the report's evaluation time.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The baseline report (JSON, from `scan --format json`).
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+    /// The newer report.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 if a new failure (not waived) has this severity or higher; `none` never exits 1.
+    #[arg(long, value_name = "SEVERITY", default_value = "none", value_parser = parse_fail_on)]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour: `always`/`never` win; `auto` colours a terminal unless `NO_COLOR` is set
+/// to a non-empty value (<https://no-color.org>).
+fn use_color(choice: ColorChoice, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// How results are shown; shared by `scan` and `report`.
+#[derive(Args)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Show the compliance roll-up for this framework instead of the findings (formats:
+    /// text, json, markdown, csv).
+    #[arg(long, value_enum, value_name = "FRAMEWORK")]
+    framework: Option<posture::compliance::Framework>,
+    /// Text format: print only the summary line and plugin failures.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Text format: print how to fix CHECK under its failing findings (repeatable; `all`).
+    #[arg(long, value_name = "CHECK")]
+    explain: Vec<String>,
+    /// Colour in the text format.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+impl OutputArgs {
+    fn color(&self) -> bool {
+        use_color(
+            self.color,
+            self.output.is_none() && std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
+
+    /// Renders `report` as asked (findings or compliance roll-up).
+    fn render(&self, report: &posture::report::Report, config: &Config) -> Result<String> {
+        if let Some(framework) = self.framework {
+            let catalog = posture::compliance::catalog(framework)?;
+            let rollup = posture::compliance::rollup(report, &catalog);
+            return match self.format {
+                Format::Text => Ok(rollup.to_text()),
+                Format::Json => Ok(rollup.to_json()),
+                Format::Markdown => Ok(rollup.to_markdown()),
+                Format::Csv => Ok(rollup.to_csv()?),
+                other => bail!(
+                    "--framework renders as text, json, markdown or csv, not {}",
+                    other
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                ),
+            };
+        }
+        let opts = posture::report::RenderOptions {
+            actions: config.actions.clone(),
+            text: posture::report::text::TextOptions {
+                color: self.color(),
+                quiet: self.quiet,
+                explain: self.explain.iter().cloned().collect(),
+            },
+        };
+        Ok(posture::report::render_with(report, self.format, &opts))
+    }
 }
 
 #[derive(Args)]
@@ -92,15 +209,17 @@ struct ScanArgs {
     /// Configuration file (TOML): check parameters, severities, limits.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
     /// Exit 1 if a failing finding has this severity or higher; `none` never exits 1.
     #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_fail_on)]
     fail_on: FailOn,
+    /// Compare with this earlier JSON report: the text output ends with what changed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// With --baseline: only failures that are new since the baseline count for --fail-on.
+    #[arg(long, requires = "baseline")]
+    fail_on_new: bool,
     /// The evaluation's "now" (RFC 3339); default: the current time. Fix it for reproducible reports.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
@@ -203,15 +322,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out_dir,
             target_dir,
         }) => build_cmd(dirs, out_dir, target_dir),
-        Command::Report {
-            from,
-            format,
-            output,
-        } => {
-            let report = posture::report::read(&from)?;
-            write_output(output.as_deref(), &posture::report::render(&report, format))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Report(args) => report_cmd(args),
+        Command::Diff(args) => diff_cmd(args),
         Command::Schema => {
             let schema = posture::snapshot::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);
@@ -414,9 +526,62 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
     if let Some(w) = &waivers {
         w.apply(&mut report, now);
     }
-    let rendered = posture::report::render(&report, args.format);
-    write_output(args.output.as_deref(), &rendered)?;
-    Ok(ExitCode::from(report.exit_code(args.fail_on.0) as u8))
+    let baseline = match &args.baseline {
+        Some(p) => Some(posture::diff::diff(&posture::report::read(p)?, &report)),
+        None => None,
+    };
+    let mut rendered = args.out.render(&report, &config)?;
+    if let Some(d) = &baseline
+        && args.out.format == Format::Text
+        && args.out.framework.is_none()
+        && !args.out.quiet
+    {
+        rendered.push('\n');
+        rendered.push_str(&d.to_text());
+    }
+    write_output(args.out.output.as_deref(), &rendered)?;
+    let code = match &baseline {
+        Some(d) if args.fail_on_new => {
+            let errors = report.exit_code(None);
+            if errors != 0 {
+                errors
+            } else {
+                d.exit_code(args.fail_on.0)
+            }
+        }
+        _ => report.exit_code(args.fail_on.0),
+    };
+    Ok(ExitCode::from(code as u8))
+}
+
+fn report_cmd(args: ReportArgs) -> Result<ExitCode> {
+    let mut report = posture::report::read(&args.from)?;
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    if let Some(p) = &args.waivers {
+        let now = parse_now(Some(&report.now))?;
+        posture::waiver::WaiverFile::load(p)?.apply(&mut report, now);
+    }
+    write_output(
+        args.out.output.as_deref(),
+        &args.out.render(&report, &config)?,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff_cmd(args: DiffArgs) -> Result<ExitCode> {
+    let old = posture::report::read(&args.old)?;
+    let new = posture::report::read(&args.new)?;
+    let d = posture::diff::diff(&old, &new);
+    let text = match args.format {
+        DiffFormat::Text => d.to_text(),
+        DiffFormat::Json => d.to_json(),
+        DiffFormat::Markdown => d.to_markdown(),
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(ExitCode::from(d.exit_code(args.fail_on.0) as u8))
 }
 
 fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
@@ -551,4 +716,20 @@ fn build_cmd(
         eprintln!("built {} ({} KiB)", out.display(), size / 1024);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_follows_the_terminal_no_color_and_the_flag() {
+        assert!(use_color(ColorChoice::Auto, true, None));
+        assert!(!use_color(ColorChoice::Auto, false, None));
+        assert!(!use_color(ColorChoice::Auto, true, Some(OsStr::new("1"))));
+        assert!(use_color(ColorChoice::Auto, true, Some(OsStr::new(""))));
+        assert!(use_color(ColorChoice::Always, false, Some(OsStr::new("1"))));
+        assert!(!use_color(ColorChoice::Never, true, None));
+    }
 }

@@ -16,6 +16,9 @@
 //!
 //! [checks."iam.stale-accounts".params]
 //! max-days = 60
+//!
+//! [actions]                     # action plan: owners and due dates (see `actions`)
+//! default-owner = "security@acme.example"
 //! ```
 
 use crate::limits::{Limits, LimitsOverride};
@@ -91,6 +94,9 @@ pub struct Config {
     /// Per-check settings, by check id.
     #[serde(default)]
     pub checks: BTreeMap<String, CheckConfig>,
+    /// Owners and SLAs for the action plan.
+    #[serde(default)]
+    pub actions: crate::actions::ActionPolicy,
     /// Where it came from, for messages.
     #[serde(skip)]
     pub origin: String,

@@ -10,15 +10,22 @@
 //! - [`runtime`]: wasmtime engine, compile cache, linking, limits, evaluation.
 //! - [`config`]: the user's configuration file (check parameters, severities, limits).
 //! - [`scan`]: one scan: which checks run with which parameters, concurrency, aggregation.
-//! - [`report`]: the report model and its renderings (text, JSON).
+//! - [`report`]: the report model and its renderings (text, JSON, SARIF, JUnit, CSV, Markdown,
+//!   OCSF, HTML, action plan).
+//! - [`compliance`]: roll-up of a report against SOC 2 or ISO 27001, with honest coverage.
+//! - [`actions`]: the action plan: priorities, owners, due dates.
+//! - [`diff`]: baseline comparison of two reports, with the privilege delta.
 //! - [`model`]: plain types for metadata and findings shared by all of the above.
 //! - [`build`]: building a plugin crate into a component.
 //! - [`limits`]: resource limits and their defaults.
 //! - [`waiver`]: accepted risks applied to a report.
 //! - [`lock`]: the plugin lock file pinning component digests.
 
+pub mod actions;
 pub mod build;
+pub mod compliance;
 pub mod config;
+pub mod diff;
 pub mod limits;
 pub mod lock;
 pub mod model;

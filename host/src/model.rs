@@ -216,6 +216,10 @@ pub struct ResourceRef {
     /// Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The resource's tags, copied by the host from the snapshot (plugins cannot set them);
+    /// owner rules of the action plan match on them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// A value that decided a finding.

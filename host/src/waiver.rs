@@ -143,6 +143,10 @@ impl WaiverFile {
 
     /// Applies the waivers to `report` as of `now` (Unix seconds).
     pub fn apply(&self, report: &mut Report, now: i64) {
+        // This file replaces whatever waivers the report was saved with.
+        for f in report.findings.iter_mut() {
+            f.waiver = None;
+        }
         let mut summary = WaiverSummary::default();
         for w in &self.waivers {
             if expiry_end(&w.expires).is_none_or(|end| end < now) {
@@ -203,6 +207,7 @@ mod tests {
                 id: id.into(),
                 display_name: None,
                 account: Some("a1".into()),
+                tags: Default::default(),
             },
             message: "m".into(),
             evidence: vec![],

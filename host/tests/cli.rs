@@ -365,3 +365,160 @@ fn waivers_mark_findings_and_report_expired_and_unused_ones() {
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["suppressions"][0]["status"], "accepted");
 }
+
+/// Scans `snapshot` with the IAM plugin to a JSON report at `out`.
+fn scan_to_json(snapshot: &Path, out: &Path, plugins: &Path, cache: &Path) {
+    let o = posture(
+        &[
+            "scan",
+            "--snapshot",
+            snapshot.to_str().expect("path"),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "-o",
+            out.to_str().expect("path"),
+            "--fail-on",
+            "none",
+        ],
+        plugins,
+        cache,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn diff_and_baseline_gate_on_new_failures_only() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let old = tmp.path().join("old.json");
+    scan_to_json(&example_snapshot(), &old, plugins.path(), tmp.path());
+    // A new administrator without MFA appears.
+    let mut snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).expect("read"))
+            .expect("json");
+    let principals = snap["principals"].as_array_mut().expect("principals");
+    let mut eve = principals[1].clone();
+    eve["id"] = "AIDAEVE".into();
+    eve["name"] = "eve.new".into();
+    eve["admin"] = true.into();
+    eve["mfa_enabled"] = false.into();
+    eve["interactive"] = true.into();
+    eve["status"] = "enabled".into();
+    principals.push(eve);
+    let changed = tmp.path().join("changed.json");
+    std::fs::write(&changed, snap.to_string()).expect("write");
+    let new = tmp.path().join("new.json");
+    scan_to_json(&changed, &new, plugins.path(), tmp.path());
+    let (o, n) = (old.to_str().expect("p"), new.to_str().expect("p"));
+
+    let out = posture(&["diff", o, n], plugins.path(), tmp.path());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "no --fail-on: exit 0\n{stdout}");
+    assert!(
+        stdout.contains("NEW FAILURES") && stdout.contains("eve.new"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ADMINISTRATORS\n  + eve.new"), "{stdout}");
+    let out = posture(
+        &["diff", o, n, "--fail-on", "high"],
+        plugins.path(),
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "a new high failure gates");
+    let out = posture(
+        &["diff", o, o, "--fail-on", "info"],
+        plugins.path(),
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "nothing new");
+    let out = posture(
+        &["diff", o, n, "--format", "json"],
+        plugins.path(),
+        tmp.path(),
+    );
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).expect("diff json");
+    assert_eq!(d["schema"], "posture.diff/v1");
+    assert_eq!(d["admins"]["added"][0]["label"], "eve.new");
+
+    // scan --baseline: the old failures no longer gate with --fail-on-new.
+    let snap_old = example_snapshot();
+    let base = [
+        "scan",
+        "--snapshot",
+        snap_old.to_str().expect("p"),
+        "--now",
+        NOW,
+        "--baseline",
+        o,
+    ];
+    let out = posture(&base, plugins.path(), tmp.path());
+    assert_eq!(out.status.code(), Some(1), "all failures gate by default");
+    assert!(text(&out.stdout).contains("CHANGES SINCE BASELINE"));
+    let mut args = base.to_vec();
+    args.push("--fail-on-new");
+    let out = posture(&args, plugins.path(), tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = posture(
+        &["scan", "--snapshot", "x.json", "--fail-on-new"],
+        plugins.path(),
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "--fail-on-new needs --baseline");
+}
+
+#[test]
+fn report_from_renders_frameworks_waivers_quiet_and_colour() {
+    let plugins = plugin_dir(&[iam_plugin()]);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let saved = tmp.path().join("r.json");
+    scan_to_json(&example_snapshot(), &saved, plugins.path(), tmp.path());
+    let r = saved.to_str().expect("p");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["report", "--from", r];
+        args.extend(extra);
+        posture(&args, plugins.path(), tmp.path())
+    };
+    let out = run(&["--framework", "iso27001"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("A.8.5") && stdout.contains("NOT COVERED"),
+        "{stdout}"
+    );
+    let out = run(&["--framework", "soc2", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--framework renders as text, json, markdown or csv"));
+
+    let quiet = text(&run(&["--quiet"]).stdout);
+    assert_eq!(quiet.lines().count(), 1, "{quiet}");
+    assert!(
+        quiet.contains("failing") && quiet.contains("pass"),
+        "{quiet}"
+    );
+
+    // Piped with NO_COLOR: no escapes; --color always forces them.
+    assert!(!text(&run(&[]).stdout).contains('\u{1b}'));
+    assert!(text(&run(&["--color", "always"]).stdout).contains("\u{1b}["));
+    let explained = text(&run(&["--explain", "iam.admin-mfa"]).stdout);
+    assert!(
+        explained.contains("how to fix iam.admin-mfa:"),
+        "{explained}"
+    );
+
+    let waivers = tmp.path().join("w.toml");
+    std::fs::write(
+        &waivers,
+        "[[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"aws-root\"\nreason = \"device on order\"\n\
+         owner = \"priya\"\nexpires = \"2026-12-31\"\n",
+    )
+    .expect("write");
+    let out = run(&[
+        "--waivers",
+        waivers.to_str().expect("p"),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["waived"], 1);
+}

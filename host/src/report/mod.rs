@@ -5,8 +5,10 @@
 //! plugins, configuration and `now`, it is byte-identical whatever the scheduling.
 
 pub mod csv;
+pub mod inventory;
 pub mod junit;
 pub mod markdown;
+pub mod ocsf;
 pub mod sarif;
 pub mod text;
 
@@ -36,17 +38,44 @@ pub enum Format {
     Csv,
     /// Markdown, for pull requests and wikis.
     Markdown,
+    /// OCSF 1.4.0 events (Detection Finding and Compliance Finding), for SIEMs and data lakes.
+    Ocsf,
+    /// Action plan as Markdown: failing findings with priority, owner and due date, by owner.
+    Actions,
+    /// Action plan as CSV, one row per action (for a tracker import).
+    ActionsCsv,
+}
+
+/// What some renderings need besides the report.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Owners and SLAs for the action plan.
+    pub actions: crate::actions::ActionPolicy,
+    /// Terminal options for the text rendering.
+    pub text: text::TextOptions,
+}
+
+/// Renders `report` in `format` with default options.
+pub fn render(report: &Report, format: Format) -> String {
+    render_with(report, format, &RenderOptions::default())
 }
 
 /// Renders `report` in `format`.
-pub fn render(report: &Report, format: Format) -> String {
+pub fn render_with(report: &Report, format: Format, opts: &RenderOptions) -> String {
     match format {
-        Format::Text => text::render(report),
+        Format::Text => text::render_with(report, &opts.text),
+        Format::Actions => opts.actions.plan(report).to_markdown(),
+        Format::ActionsCsv => opts
+            .actions
+            .plan(report)
+            .to_csv()
+            .unwrap_or_else(|e| format!("error: {e}\n")),
         Format::Json => report.to_json(),
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::Csv => csv::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Ocsf => ocsf::render(report),
     }
 }
 
@@ -240,6 +269,12 @@ pub struct Report {
         skip_serializing_if = "crate::waiver::WaiverSummary::is_empty"
     )]
     pub waivers: crate::waiver::WaiverSummary,
+    /// Administrators and administrative grants in the snapshot (for `posture diff`).
+    #[serde(
+        default,
+        skip_serializing_if = "inventory::PrivilegeInventory::is_empty"
+    )]
+    pub privileges: inventory::PrivilegeInventory,
 }
 
 impl Report {
@@ -254,6 +289,7 @@ impl Report {
     ) -> Report {
         // A total order over every field, so that findings equal on the leading fields cannot
         // keep the (scheduling-dependent) input order.
+        inventory::attach_tags(snapshot, &mut findings);
         findings.sort_by(|a, b| finding_key(a).cmp(&finding_key(b)));
         let mut checks = Vec::new();
         let mut plugins = Vec::new();
@@ -302,6 +338,7 @@ impl Report {
             findings,
             summary,
             waivers: Default::default(),
+            privileges: inventory::PrivilegeInventory::of(snapshot),
         }
     }
 
@@ -414,6 +451,7 @@ mod tests {
                 id: format!("r{res}"),
                 display_name: None,
                 account: Some("a".into()),
+                tags: Default::default(),
             },
             message: format!("m{res}"),
             evidence: vec![Evidence {

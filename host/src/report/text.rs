@@ -1,9 +1,54 @@
-//! The human rendering of a report: failing findings first (most severe first), then
+//! The human rendering of a report: failing findings first, grouped by domain (most severe
+//! first, with the remediation of the checks the user asked to explain), then waived and
 //! not-evaluable findings and plugin errors, then a summary per domain and severity.
+//! Colour is an option decided by the caller (TTY, `NO_COLOR`, `--color`).
 
 use super::Report;
-use crate::model::{Finding, Status};
+use crate::model::{Finding, Severity, Status};
+use anstyle::{AnsiColor, Style};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
+
+/// Options of the text rendering.
+#[derive(Debug, Clone, Default)]
+pub struct TextOptions {
+    /// Emit ANSI colours.
+    pub color: bool,
+    /// Only the summary line and what makes the results incomplete.
+    pub quiet: bool,
+    /// Checks whose remediation is printed under their failing findings; `all` for every check.
+    pub explain: BTreeSet<String>,
+}
+
+impl TextOptions {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let label = format!("{:<8}", s.as_str().to_uppercase());
+        let style = match s {
+            Severity::Critical => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            Severity::High => Style::new().fg_color(Some(AnsiColor::Red.into())),
+            Severity::Medium => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            Severity::Low => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+            Severity::Info => Style::new().dimmed(),
+        };
+        self.paint(style, &label)
+    }
+
+    fn heading(&self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+
+    fn explains(&self, check: &str) -> bool {
+        self.explain.contains(check) || self.explain.contains("all")
+    }
+}
 
 fn resource_label(f: &Finding) -> String {
     let r = &f.resource;
@@ -17,8 +62,16 @@ fn resource_label(f: &Finding) -> String {
     }
 }
 
-/// Renders `report` as plain text.
+/// Renders `report` as plain text without colour.
 pub fn render(report: &Report) -> String {
+    render_with(report, &TextOptions::default())
+}
+
+/// Renders `report` as text with `opts`.
+pub fn render_with(report: &Report, opts: &TextOptions) -> String {
+    if opts.quiet {
+        return render_quiet(report);
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -30,25 +83,58 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(out, "evaluated at {}", report.now);
 
-    let mut failing: Vec<&Finding> = report
+    let failing: Vec<&Finding> = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Fail && f.waiver.is_none())
         .collect();
-    failing.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.check_id.cmp(&b.check_id))
-    });
-    let _ = writeln!(out, "\nFAILING ({})", failing.len());
+    let mut by_domain: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &failing {
+        by_domain.entry(&f.domain).or_default().push(f);
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        opts.heading(&format!("FAILING ({})", failing.len()))
+    );
+    let remediation: BTreeMap<&str, &str> = report
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.remediation.as_str()))
+        .collect();
+    for (domain, mut items) in by_domain {
+        items.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.check_id.cmp(&b.check_id))
+        });
         let _ = writeln!(
             out,
-            "  {:<8}  {:<28}  {}\n            {}",
-            f.severity.as_str().to_uppercase(),
-            f.check_id,
-            resource_label(f),
-            f.message
+            "  {}",
+            opts.heading(&format!("{domain} ({})", items.len()))
+        );
+        let mut explained = BTreeSet::new();
+        for f in &items {
+            let _ = writeln!(
+                out,
+                "    {}  {:<28}  {}\n              {}",
+                opts.severity(f.severity),
+                f.check_id,
+                resource_label(f),
+                f.message
+            );
+        }
+        for f in &items {
+            if opts.explains(&f.check_id) && explained.insert(f.check_id.as_str()) {
+                let fix = remediation.get(f.check_id.as_str()).copied().unwrap_or("");
+                let _ = writeln!(out, "    how to fix {}: {fix}", f.check_id);
+            }
+        }
+    }
+    if !failing.is_empty() && opts.explain.is_empty() {
+        let _ = writeln!(
+            out,
+            "  (add --explain CHECK, or --explain all, for how to fix)"
         );
     }
 
@@ -58,7 +144,11 @@ pub fn render(report: &Report) -> String {
         .filter(|f| f.waiver.is_some())
         .collect();
     if !waived.is_empty() {
-        let _ = writeln!(out, "\nWAIVED ({})", waived.len());
+        let _ = writeln!(
+            out,
+            "\n{}",
+            opts.heading(&format!("WAIVED ({})", waived.len()))
+        );
         for f in waived {
             if let Some(w) = &f.waiver {
                 let _ = writeln!(
@@ -106,7 +196,11 @@ pub fn render(report: &Report) -> String {
         if items.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{title} ({})", items.len());
+        let _ = writeln!(
+            out,
+            "\n{}",
+            opts.heading(&format!("{title} ({})", items.len()))
+        );
         for f in items {
             let _ = writeln!(
                 out,
@@ -124,7 +218,11 @@ pub fn render(report: &Report) -> String {
         .filter(|p| p.error.is_some())
         .collect();
     if !failed.is_empty() {
-        let _ = writeln!(out, "\nPLUGIN ERRORS ({})", failed.len());
+        let _ = writeln!(
+            out,
+            "\n{}",
+            opts.heading(&format!("PLUGIN ERRORS ({})", failed.len()))
+        );
         for p in failed {
             if let Some(e) = &p.error {
                 let consequence = if p.checks.is_empty() {
@@ -137,7 +235,7 @@ pub fn render(report: &Report) -> String {
         }
     }
 
-    let _ = writeln!(out, "\nSUMMARY BY DOMAIN");
+    let _ = writeln!(out, "\n{}", opts.heading("SUMMARY BY DOMAIN"));
     let _ = writeln!(
         out,
         "  {:<12} {:>6} {:>6} {:>14} {:>6}",
@@ -180,6 +278,30 @@ pub fn render(report: &Report) -> String {
             "{} plugin(s) failed: results are incomplete",
             report.summary.plugins_failed
         );
+    }
+    out
+}
+
+/// The `--quiet` rendering: one summary line, plus a line per failed plugin.
+fn render_quiet(report: &Report) -> String {
+    let t = &report.summary.total;
+    let unwaived = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.waiver.is_none())
+        .count();
+    let mut out = format!(
+        "{} failing ({} waived), {} pass, {} not evaluable, {} error\n",
+        unwaived,
+        t.fail - unwaived,
+        t.pass,
+        t.not_evaluable,
+        t.error
+    );
+    for p in &report.plugins {
+        if let Some(e) = &p.error {
+            let _ = writeln!(out, "plugin {} failed: {}", p.name, e.message);
+        }
     }
     out
 }

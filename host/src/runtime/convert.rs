@@ -107,6 +107,7 @@ pub(crate) fn resource(r: wit::ResourceRef) -> ResourceRef {
         id: r.id,
         display_name: r.display_name,
         account: r.account,
+        tags: Default::default(),
     }
 }
 

@@ -1,7 +1,9 @@
 # posture — build and test entry points. See README.md.
 #
 #   make demo   install the guest toolchain, build everything, scan the example snapshot
-#   make test   the whole test suite (what CI runs): format, lints, unit and end-to-end tests
+#   make test   the whole test suite (what CI runs): format, lints, unit and end-to-end tests,
+#               and a short fuzzing run of every parser
+#   make fuzz   a longer fuzzing run: FUZZ_SECONDS per target (default 600)
 #
 # Idempotent: a second run only does what changed.
 
@@ -16,7 +18,9 @@ POSTURE := target/debug/posture
 -include target/toolchain.env
 export POSTURE_WASM_CARGO POSTURE_WASM_CARGO_FLAGS POSTURE_WASM_RUSTC POSTURE_WASM_LINKER
 
-.PHONY: demo test toolchain host plugins test-plugins lint clean-cache
+FUZZ_SECONDS ?= 600
+
+.PHONY: demo test toolchain host plugins test-plugins lint fuzz fuzz-smoke clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
@@ -24,6 +28,13 @@ demo: toolchain host plugins
 
 test: toolchain host plugins lint
 	$(CARGO) test --workspace --locked
+	$(MAKE) fuzz-smoke
+
+fuzz-smoke:
+	bash host/fuzz/run.sh 20
+
+fuzz:
+	bash host/fuzz/run.sh $(FUZZ_SECONDS)
 
 toolchain:
 	@bash examples/toolchain/install.sh

@@ -107,13 +107,19 @@ pub fn read(path: &std::path::Path) -> Result<Report, ReadError> {
         path: path.to_path_buf(),
         source,
     })?;
+    from_slice(&bytes, path)
+}
+
+/// Parses a JSON report; `path` names it in errors.
+pub fn from_slice(bytes: &[u8], path: &std::path::Path) -> Result<Report, ReadError> {
     let invalid = |message: String| ReadError::Invalid {
         path: path.to_path_buf(),
         message,
     };
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let report: Report = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| invalid(format!("{}: {}", e.path(), e.inner())))?;
+    de.end().map_err(|e| invalid(e.to_string()))?;
     if report.schema != REPORT_SCHEMA {
         return Err(invalid(format!(
             "report schema `{}` is not supported (expected `{REPORT_SCHEMA}`)",

@@ -20,13 +20,13 @@ export POSTURE_WASM_CARGO POSTURE_WASM_CARGO_FLAGS POSTURE_WASM_RUSTC POSTURE_WA
 
 FUZZ_SECONDS ?= 600
 
-.PHONY: demo test toolchain host plugins test-plugins lint fuzz fuzz-smoke clean-cache
+.PHONY: demo test toolchain browser host plugins test-plugins lint fuzz fuzz-smoke clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
 		--now 2026-11-22T12:00:00Z --fail-on none
 
-test: toolchain host plugins lint
+test: toolchain browser host plugins lint
 	$(CARGO) test --workspace --locked
 	$(MAKE) fuzz-smoke
 
@@ -38,6 +38,13 @@ fuzz:
 
 toolchain:
 	@bash examples/toolchain/install.sh
+
+# Debian's Chromium, for the test that opens the HTML report in a real browser.
+browser:
+	@command -v chromium >/dev/null || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }
 
 host:
 	$(CARGO) build --locked -p posture

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         Format::Csv,
         Format::Markdown,
         Format::Ocsf,
+        Format::Html,
         Format::Actions,
         Format::ActionsCsv,
     ] {

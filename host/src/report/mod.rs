@@ -5,6 +5,7 @@
 //! plugins, configuration and `now`, it is byte-identical whatever the scheduling.
 
 pub mod csv;
+pub mod html;
 pub mod inventory;
 pub mod junit;
 pub mod markdown;
@@ -40,6 +41,8 @@ pub enum Format {
     Markdown,
     /// OCSF 1.4.0 events (Detection Finding and Compliance Finding), for SIEMs and data lakes.
     Ocsf,
+    /// Self-contained HTML page with inline SVG charts, for auditors.
+    Html,
     /// Action plan as Markdown: failing findings with priority, owner and due date, by owner.
     Actions,
     /// Action plan as CSV, one row per action (for a tracker import).
@@ -76,6 +79,7 @@ pub fn render_with(report: &Report, format: Format, opts: &RenderOptions) -> Str
         Format::Csv => csv::render(report),
         Format::Markdown => markdown::render(report),
         Format::Ocsf => ocsf::render(report),
+        Format::Html => html::render(report),
     }
 }
 

@@ -422,9 +422,9 @@ fn classify(e: wasmtime::Error, state: &PluginState, limits: &Limits) -> PluginF
         return PluginFailure {
             kind: FailureKind::MemoryLimit,
             message: format!(
-                "exceeded its memory limit of {} MiB (tried to grow to {} MiB)",
+                "exceeded its memory limit of {} MiB (tried to grow to {:.1} MiB)",
                 limits.memory_bytes / (1024 * 1024),
-                desired / (1024 * 1024)
+                desired as f64 / (1024.0 * 1024.0)
             ),
         };
     }

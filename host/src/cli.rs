@@ -1,5 +1,5 @@
-//! Flag definitions and the subcommands (`scan`, `report`, `diff`, `plugins list|lock|build`,
-//! `schema`).
+//! Flag definitions and the subcommands (`scan`, `report`, `diff`, `test`,
+//! `plugins list|lock|build`, `schema`).
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -44,6 +44,19 @@ enum Command {
     Schema,
     /// Render a saved JSON report (from `scan --format json`) in another format.
     Report(ReportArgs),
+    /// Run declarative test cases (JSON: snapshot fragment, parameters, now, expected findings)
+    /// against a plugin component, whatever language it was written in.
+    Test {
+        /// The plugin component (.wasm).
+        #[arg(value_name = "PLUGIN")]
+        plugin: PathBuf,
+        /// Directory of case files (*.json).
+        #[arg(long, value_name = "DIR")]
+        cases: PathBuf,
+        /// Compile-cache directory [default: as for scan].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
     /// Compare two JSON reports: new failures, fixed, still failing, newly not evaluable,
     /// and administrators / administrative grants added or removed.
     Diff(DiffArgs),
@@ -324,6 +337,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }) => build_cmd(dirs, out_dir, target_dir),
         Command::Report(args) => report_cmd(args),
         Command::Diff(args) => diff_cmd(args),
+        Command::Test {
+            plugin,
+            cases,
+            cache_dir,
+        } => test_cmd(&plugin, &cases, cache_dir),
         Command::Schema => {
             let schema = posture::snapshot::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);
@@ -569,6 +587,25 @@ fn report_cmd(args: ReportArgs) -> Result<ExitCode> {
         &args.out.render(&report, &config)?,
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn test_cmd(plugin: &Path, cases: &Path, cache_dir: Option<PathBuf>) -> Result<ExitCode> {
+    let cases = posture::testkit::load_cases(cases)?;
+    let source = PluginSource {
+        plugins: Vec::new(),
+        cache_dir,
+        no_cache: false,
+        lock: PathBuf::new(),
+    };
+    let rt = runtime(&source)?;
+    let loaded = Arc::new(rt.load_file(plugin)?);
+    let outcomes = posture::testkit::run_cases(&loaded, &cases)?;
+    write_output(None, &posture::testkit::render(&outcomes))?;
+    Ok(if outcomes.iter().all(|o| o.passed()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn diff_cmd(args: DiffArgs) -> Result<ExitCode> {

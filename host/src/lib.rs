@@ -18,6 +18,7 @@
 //! - [`model`]: plain types for metadata and findings shared by all of the above.
 //! - [`build`]: building a plugin crate into a component.
 //! - [`limits`]: resource limits and their defaults.
+//! - [`testkit`]: declarative plugin test cases (`posture test`), for any plugin language.
 //! - [`waiver`]: accepted risks applied to a report.
 //! - [`lock`]: the plugin lock file pinning component digests.
 
@@ -33,4 +34,5 @@ pub mod report;
 pub mod runtime;
 pub mod scan;
 pub mod snapshot;
+pub mod testkit;
 pub mod waiver;

@@ -19,6 +19,7 @@
 //! - [`build`]: building a plugin crate into a component.
 //! - [`limits`]: resource limits and their defaults.
 //! - [`testkit`]: declarative plugin test cases (`posture test`), for any plugin language.
+//! - [`input`]: reading user-named files through cap-std directory handles.
 //! - [`waiver`]: accepted risks applied to a report.
 //! - [`lock`]: the plugin lock file pinning component digests.
 
@@ -27,6 +28,7 @@ pub mod build;
 pub mod compliance;
 pub mod config;
 pub mod diff;
+pub mod input;
 pub mod limits;
 pub mod lock;
 pub mod model;

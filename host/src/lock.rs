@@ -80,7 +80,7 @@ pub enum LockViolation {
 impl LockFile {
     /// Reads `path`; `Ok(None)` if it does not exist.
     pub fn load(path: &Path) -> Result<Option<LockFile>, LockError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::input::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {

@@ -128,15 +128,10 @@ pub fn load_cases(dir: &Path) -> Result<Vec<(PathBuf, Case)>, CaseError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = crate::input::files_with_extension(dir, "json").map_err(|e| io(dir, e))?;
     let mut out = Vec::with_capacity(files.len());
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+        let bytes = crate::input::read(&path).map_err(|e| io(&path, e))?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let case: Case =
             serde_path_to_error::deserialize(&mut de).map_err(|e| CaseError::Invalid {

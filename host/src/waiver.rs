@@ -101,7 +101,7 @@ fn expiry_end(expires: &str) -> Option<i64> {
 impl WaiverFile {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<WaiverFile, WaiverError> {
-        let text = std::fs::read_to_string(path).map_err(|source| WaiverError::Io {
+        let text = crate::input::read_to_string(path).map_err(|source| WaiverError::Io {
             path: path.to_path_buf(),
             source,
         })?;

@@ -107,7 +107,7 @@ pub enum ReadError {
 
 /// Reads a JSON report written by `scan --format json`.
 pub fn read(path: &std::path::Path) -> Result<Report, ReadError> {
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+    let bytes = crate::input::read(path).map_err(|source| ReadError::Io {
         path: path.to_path_buf(),
         source,
     })?;

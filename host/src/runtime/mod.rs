@@ -96,7 +96,7 @@ impl Runtime {
 
     /// Loads the component at `path`.
     pub fn load_file(&self, path: &Path) -> Result<LoadedPlugin, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        let bytes = crate::input::read(path).map_err(|source| LoadError::Read {
             path: path.to_path_buf(),
             source,
         })?;

@@ -92,7 +92,7 @@ pub fn load_capped(path: &Path, max_bytes: u64) -> Result<Snapshot, SnapshotErro
         origin: origin.clone(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    let file = crate::input::open(path).map_err(read_err)?;
     let too_large = |size: u64| SnapshotError::TooLarge {
         origin: origin.clone(),
         size_mib: size.div_ceil(1 << 20),

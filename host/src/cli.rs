@@ -40,8 +40,12 @@ enum Command {
     /// Inspect and build plugins.
     #[command(subcommand, visible_alias = "plugin")]
     Plugins(PluginsCommand),
-    /// Print the JSON Schema of the normalised snapshot (v1).
-    Schema,
+    /// Print the JSON Schema of the normalised snapshot (v1), or of the JSON report.
+    Schema {
+        /// The schema of the JSON report (`posture.report/v1`) instead.
+        #[arg(long)]
+        report: bool,
+    },
     /// Render a saved JSON report (from `scan --format json`) in another format.
     Report(ReportArgs),
     /// Run declarative test cases (JSON: snapshot fragment, parameters, now, expected findings)
@@ -342,8 +346,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             cases,
             cache_dir,
         } => test_cmd(&plugin, &cases, cache_dir),
-        Command::Schema => {
-            let schema = posture::snapshot::json_schema();
+        Command::Schema { report } => {
+            let schema = if report {
+                posture::report::json_schema()
+            } else {
+                posture::snapshot::json_schema()
+            };
             println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(ExitCode::SUCCESS)
         }

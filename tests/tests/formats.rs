@@ -173,3 +173,24 @@ fn json_report_reads_back_identically() {
     let e = posture::report::read(&path).expect_err("other version");
     assert!(e.to_string().contains("not supported"), "{e}");
 }
+
+#[test]
+fn json_report_is_valid_against_its_committed_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("host/schema/report-v1.schema.json"))
+            .expect("report schema"),
+    )
+    .expect("schema json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let doc: serde_json::Value =
+        serde_json::from_str(&render(report(), Format::Json)).expect("report json");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema is not vacuous: a wrong type is rejected.
+    let mut broken = doc.clone();
+    broken["findings"][0]["status"] = "maybe".into();
+    assert!(!validator.is_valid(&broken));
+}

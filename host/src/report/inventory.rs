@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// One privileged principal or grant.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Privileged {
     /// Account it belongs to.
     pub account: String,
@@ -23,7 +25,7 @@ pub struct Privileged {
 
 /// Administrators and administrative grants at capture time. `None` means the snapshot did
 /// not collect that kind (unknown), which a diff must not read as "all removed".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrivilegeInventory {
     /// Enabled principals with administrative rights.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -133,6 +133,12 @@ pub fn from_slice(bytes: &[u8], path: &std::path::Path) -> Result<Report, ReadEr
     Ok(report)
 }
 
+/// The JSON Schema of [`Report`] (`posture.report/v1`), committed as
+/// `host/schema/report-v1.schema.json` and printed by `posture schema --report`.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).unwrap_or(serde_json::Value::Null)
+}
+
 /// Renders Unix seconds as RFC 3339 UTC.
 pub fn rfc3339(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
@@ -141,7 +147,9 @@ pub fn rfc3339(secs: i64) -> String {
 }
 
 /// Counts of findings by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct StatusCounts {
     /// Passing.
     pub pass: usize,
@@ -170,7 +178,7 @@ impl StatusCounts {
 }
 
 /// Why a plugin produced no findings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginError {
     /// Which limit or fault.
     pub kind: FailureKind,
@@ -179,7 +187,7 @@ pub struct PluginError {
 }
 
 /// One plugin's part in the scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginRun {
     /// Plugin name.
     pub name: String,
@@ -199,7 +207,7 @@ pub struct PluginRun {
 }
 
 /// A check that ran, with its result counts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckResult {
     /// Check id.
     pub id: String,
@@ -222,7 +230,7 @@ pub struct CheckResult {
 }
 
 /// The scanned snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SnapshotSummary {
     /// Where it was read from.
     pub origin: String,
@@ -233,7 +241,7 @@ pub struct SnapshotSummary {
 }
 
 /// Aggregates.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// All findings by status.
     pub total: StatusCounts,
@@ -253,7 +261,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// The report of one scan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// Always [`REPORT_SCHEMA`].
     pub schema: String,
@@ -483,6 +491,23 @@ mod tests {
             Vec::new(),
             findings,
         )
+    }
+
+    #[test]
+    fn committed_json_schema_is_current() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report-v1.schema.json");
+        let mut current = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
+        current.push('\n');
+        if std::env::var_os("POSTURE_BLESS").is_some() {
+            std::fs::write(&path, &current).ok();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "{} is out of date; regenerate with `POSTURE_BLESS=1 cargo test -p posture --lib report`",
+            path.display()
+        );
     }
 
     proptest! {

@@ -86,7 +86,9 @@ pub enum LoadError {
 }
 
 /// Which limit or fault ended an evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
     /// The plugin could not be loaded (invalid, incompatible, conflicting).

@@ -4,10 +4,18 @@
 #   2. if rustup cannot fetch it: Debian's Rust with its library source, used with
 #      -Zbuild-std (see ../shared/guest-toolchain.md), recorded in target/toolchain.env so that
 #      `make` and `posture plugins build` use it.
+#   3. componentize-py from PyPI, for Python plugins (examples/plugins/python).
 # No wasm-tools binary is needed: `posture plugins build` componentises with the wit-component
 # library compiled into posture itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+COMPONENTIZE_PY=0.25.1
+if [ "$(componentize-py --version 2>/dev/null || true)" != "componentize-py $COMPONENTIZE_PY" ]; then
+  echo "toolchain: installing componentize-py $COMPONENTIZE_PY (Python plugins)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "componentize-py==$COMPONENTIZE_PY"
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+fi
 TARGET=wasm32-unknown-unknown
 # Only plugins that opt into WASI (tests/plugins/wasi-probe) use this one; best effort.
 WASI_TARGET=wasm32-wasip2

@@ -1,7 +1,11 @@
-//! Building a Rust plugin crate into a WebAssembly component: `cargo build` for
-//! `wasm32-unknown-unknown`, then wrapping the core module into a component with
-//! wit-component (the library behind `wasm-tools component new`). The result imports only
-//! the posture contract: a plugin that cannot do I/O at all.
+//! Building a plugin into a WebAssembly component (`posture plugin build`).
+//!
+//! - **Rust** (a directory with `Cargo.toml`): `cargo build` for `wasm32-unknown-unknown`, then
+//!   wrapping the core module into a component with wit-component (the library behind
+//!   `wasm-tools component new`). The result imports only the posture contract.
+//! - **Other languages** (a directory with `posture-plugin.toml` naming `language`): the
+//!   language's component toolchain, against the contract's WIT, which the host carries
+//!   (`wit/` compiled in). Python: componentize-py with WASI stubbed out.
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -16,9 +20,32 @@ pub const WASI_TARGET: &str = "wasm32-wasip2";
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// No `Cargo.toml` in the plugin directory.
-    #[error("{0}: no Cargo.toml here; `posture plugin build` builds Rust plugin crates")]
+    /// Neither `Cargo.toml` nor `posture-plugin.toml` in the plugin directory.
+    #[error(
+        "{0}: no Cargo.toml (Rust) or posture-plugin.toml (other languages) here; is this a plugin directory?"
+    )]
     NoManifest(PathBuf),
+    /// A language toolchain is missing.
+    #[error("cannot run `{tool}`: {hint}")]
+    Tool {
+        /// The program.
+        tool: String,
+        /// How to install it.
+        hint: String,
+        /// Why it could not start.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A language toolchain failed (its diagnostics went to stderr).
+    #[error("`{tool}` failed for {dir} (exit status {status})")]
+    ToolFailed {
+        /// The program.
+        tool: String,
+        /// The plugin directory.
+        dir: PathBuf,
+        /// Its exit status.
+        status: String,
+    },
     /// The plugin's Cargo.toml is unreadable or has a bad `[package.metadata.posture]`.
     #[error("{path}: {message}")]
     Manifest {
@@ -99,6 +126,108 @@ struct CargoMessage {
 struct CargoTarget {
     kind: Vec<String>,
     name: String,
+}
+
+/// The manifest of a plugin not written in Rust (`posture-plugin.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginManifest {
+    /// Output file name, `<name>.wasm`.
+    pub name: String,
+    /// `python`.
+    pub language: String,
+    /// Python: the module defining the `Plugin` class (default `app`).
+    #[serde(default)]
+    pub module: Option<String>,
+}
+
+/// The contract, compiled in, so that any plugin can be built against it.
+const WIT_FILES: [(&str, &str); 2] = [
+    ("types.wit", include_str!("../../wit/types.wit")),
+    ("world.wit", include_str!("../../wit/world.wit")),
+];
+
+/// The WIT world every plugin targets.
+pub const WORLD: &str = "check-plugin";
+
+/// Writes the contract's WIT files into `dir` and returns it.
+pub fn write_wit(dir: &Path) -> Result<PathBuf, BuildError> {
+    let io = |source| BuildError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    for (name, text) in WIT_FILES {
+        std::fs::write(dir.join(name), text).map_err(io)?;
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// Builds the plugin in `opts.crate_dir`, whatever its language, and returns the path of the
+/// component written.
+pub fn build_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
+    let manifest = opts.crate_dir.join("posture-plugin.toml");
+    if opts.crate_dir.join("Cargo.toml").is_file() || !manifest.is_file() {
+        return build_rust_plugin(opts);
+    }
+    let text = std::fs::read_to_string(&manifest).map_err(|source| BuildError::Io {
+        path: manifest.clone(),
+        source,
+    })?;
+    let m: PluginManifest = toml::from_str(&text).map_err(|e| BuildError::Manifest {
+        path: manifest.clone(),
+        message: e.to_string(),
+    })?;
+    match m.language.as_str() {
+        "python" => build_python_plugin(opts, &m),
+        other => Err(BuildError::Manifest {
+            path: manifest,
+            message: format!(
+                "language `{other}` is not supported (supported: python; Rust plugins use Cargo.toml)"
+            ),
+        }),
+    }
+}
+
+/// componentize-py, with WASI stubbed out: the component imports only the contract.
+fn build_python_plugin(opts: &BuildOptions, m: &PluginManifest) -> Result<PathBuf, BuildError> {
+    const TOOL: &str = "componentize-py";
+    let wit = write_wit(&opts.out_dir.join(".posture-wit"))?;
+    let out = opts.out_dir.join(format!("{}.wasm", m.name));
+    let tmp = out.with_extension("wasm.tmp");
+    let status = Command::new(TOOL)
+        .arg("-d")
+        .arg(&wit)
+        .args(["-w", WORLD, "componentize", "-p"])
+        .arg(&opts.crate_dir)
+        .arg(m.module.as_deref().unwrap_or("app"))
+        .arg("-o")
+        .arg(&tmp)
+        .arg("--stub-wasi")
+        .stdout(if opts.quiet {
+            Stdio::null()
+        } else {
+            Stdio::inherit()
+        })
+        .status()
+        .map_err(|source| BuildError::Tool {
+            tool: TOOL.into(),
+            hint: "install it with `pip install componentize-py==0.25.1` (`make toolchain` does)"
+                .into(),
+            source,
+        })?;
+    if !status.success() {
+        return Err(BuildError::ToolFailed {
+            tool: TOOL.into(),
+            dir: opts.crate_dir.clone(),
+            status: status.to_string(),
+        });
+    }
+    std::fs::rename(&tmp, &out).map_err(|source| BuildError::Io {
+        path: out.clone(),
+        source,
+    })?;
+    Ok(out)
 }
 
 /// Builds the plugin crate and returns the path of the component written.

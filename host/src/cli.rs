@@ -276,9 +276,9 @@ enum PluginsCommand {
         #[command(flatten)]
         source: PluginSource,
     },
-    /// Build Rust plugin crates into components.
+    /// Build plugins into components: Rust crates (Cargo.toml) or other languages (posture-plugin.toml).
     Build {
-        /// Plugin crate directories.
+        /// Plugin directories.
         #[arg(value_name = "DIR", default_value = ".")]
         dirs: Vec<PathBuf>,
         /// Where to write `<crate>.wasm`.
@@ -751,7 +751,7 @@ fn build_cmd(
     target_dir: Option<PathBuf>,
 ) -> Result<ExitCode> {
     for dir in dirs {
-        let out = posture::build::build_rust_plugin(&posture::build::BuildOptions {
+        let out = posture::build::build_plugin(&posture::build::BuildOptions {
             crate_dir: dir.clone(),
             out_dir: out_dir.clone(),
             target_dir: target_dir.clone(),

@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::panic)]
 
-use posture::build::{BuildOptions, build_rust_plugin};
+use posture::build::{BuildOptions, build_plugin};
 use posture::config::Config;
 use posture::report::Report;
 use posture::runtime::{LoadedPlugin, Runtime};
@@ -35,7 +35,7 @@ pub fn component(crate_dir: &str) -> PathBuf {
     if let Some(p) = map.get(&dir) {
         return p.clone();
     }
-    let out = build_rust_plugin(&BuildOptions {
+    let out = build_plugin(&BuildOptions {
         crate_dir: dir.clone(),
         out_dir: root().join("target/e2e-plugins"),
         target_dir: Some(root().join("target/wasm")),
@@ -112,8 +112,11 @@ pub fn load_all(rt: &Runtime, dir: &Path) -> Vec<Arc<LoadedPlugin>> {
 }
 
 /// Scans `snapshot` with the plugins in `dir` under `config`, as the CLI does.
+/// Components are compiled once per digest into `target/e2e-cache` (shared by test processes;
+/// entries are written atomically and digest-checked), so large ones (Python, ~18 MB) are not
+/// recompiled by every test.
 pub fn scan_with(dir: &Path, snapshot: &Path, config: &Config, jobs: usize) -> Report {
-    let rt = Runtime::new(None).expect("runtime");
+    let rt = Runtime::new(Some(&root().join("target/e2e-cache"))).expect("runtime");
     let plugins = load_all(&rt, dir);
     let planned = scan::plan(&plugins, config).expect("plan");
     let snap = posture::snapshot::load(snapshot).expect("snapshot loads");

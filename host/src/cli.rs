@@ -276,6 +276,21 @@ enum PluginsCommand {
         #[command(flatten)]
         source: PluginSource,
     },
+    /// Create a new plugin with one check, one test and one case for `posture test`.
+    New {
+        /// Plugin name (kebab-case); also the directory created unless --dir is given.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Language.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: posture::scaffold::Lang,
+        /// Directory to create [default: ./NAME].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The posture SDK (Rust) [default: the checkout this binary was built from].
+        #[arg(long, value_name = "PATH")]
+        sdk: Option<PathBuf>,
+    },
     /// Build plugins into components: Rust crates (Cargo.toml) or other languages (posture-plugin.toml).
     Build {
         /// Plugin directories.
@@ -334,6 +349,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => scan_cmd(args),
         Command::Plugins(PluginsCommand::List { source, format }) => list_cmd(source, format),
         Command::Plugins(PluginsCommand::Lock { source }) => lock_cmd(source),
+        Command::Plugins(PluginsCommand::New {
+            name,
+            lang,
+            dir,
+            sdk,
+        }) => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from(&name));
+            let files = posture::scaffold::new_plugin(lang, &name, &dir, sdk.as_deref())?;
+            for f in files {
+                println!("created {}", f.display());
+            }
+            println!(
+                "next: posture plugin build {d} --out-dir {d}/target/plugins && posture test {d}/target/plugins/{name}.wasm --cases {d}/cases",
+                d = dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Plugins(PluginsCommand::Build {
             dirs,
             out_dir,

@@ -18,6 +18,7 @@
 //! - [`model`]: plain types for metadata and findings shared by all of the above.
 //! - [`build`]: building a plugin crate into a component.
 //! - [`limits`]: resource limits and their defaults.
+//! - [`scaffold`]: `posture plugin new`: a new plugin from the templates in `host/templates/`.
 //! - [`testkit`]: declarative plugin test cases (`posture test`), for any plugin language.
 //! - [`input`]: reading user-named files through cap-std directory handles.
 //! - [`waiver`]: accepted risks applied to a report.
@@ -34,6 +35,7 @@ pub mod lock;
 pub mod model;
 pub mod report;
 pub mod runtime;
+pub mod scaffold;
 pub mod scan;
 pub mod snapshot;
 pub mod testkit;

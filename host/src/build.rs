@@ -5,7 +5,9 @@
 //!   `wasm-tools component new`). The result imports only the posture contract.
 //! - **Other languages** (a directory with `posture-plugin.toml` naming `language`): the
 //!   language's component toolchain, against the contract's WIT, which the host carries
-//!   (`wit/` compiled in). Python: componentize-py with WASI stubbed out.
+//!   (`wit/` compiled in). Python: componentize-py with WASI stubbed out. JavaScript:
+//!   componentize-js (installed with npm on first use into a toolchain directory) with every
+//!   WASI feature disabled.
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -134,9 +136,10 @@ struct CargoTarget {
 pub struct PluginManifest {
     /// Output file name, `<name>.wasm`.
     pub name: String,
-    /// `python`.
+    /// `python` or `javascript`.
     pub language: String,
-    /// Python: the module defining the `Plugin` class (default `app`).
+    /// Python: the module defining the `Plugin` class (default `app`). JavaScript: the ES
+    /// module exporting `plugin` (default `app.js`).
     #[serde(default)]
     pub module: Option<String>,
 }
@@ -180,10 +183,11 @@ pub fn build_plugin(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
     })?;
     match m.language.as_str() {
         "python" => build_python_plugin(opts, &m),
+        "javascript" => build_js_plugin(opts, &m),
         other => Err(BuildError::Manifest {
             path: manifest,
             message: format!(
-                "language `{other}` is not supported (supported: python; Rust plugins use Cargo.toml)"
+                "language `{other}` is not supported (supported: python, javascript; Rust plugins use Cargo.toml)"
             ),
         }),
     }
@@ -227,6 +231,100 @@ fn build_python_plugin(opts: &BuildOptions, m: &PluginManifest) -> Result<PathBu
         path: out.clone(),
         source,
     })?;
+    Ok(out)
+}
+
+/// The componentize-js release plugins are built with.
+pub const COMPONENTIZE_JS: &str = "@bytecodealliance/componentize-js@0.23.0";
+
+/// Where componentize-js is installed: `$POSTURE_JS_TOOLCHAIN`, else `js-toolchain` in the
+/// compile-cache directory.
+pub fn js_toolchain_dir(fallback: &Path) -> PathBuf {
+    env_set("POSTURE_JS_TOOLCHAIN")
+        .map(PathBuf::from)
+        .or_else(|| crate::runtime::default_cache_dir().map(|d| d.join("js-toolchain")))
+        .unwrap_or_else(|| fallback.join(".posture-js"))
+}
+
+/// The build script run by node: componentize-js's API (its CLI does not work here), with
+/// every WASI feature disabled so that the component imports only the contract.
+const JS_BUILD_SCRIPT: &str = r#"import { componentize } from '@bytecodealliance/componentize-js';
+import { writeFile } from 'node:fs/promises';
+const [sourcePath, witPath, out] = process.argv.slice(2);
+const { component } = await componentize({
+  sourcePath,
+  witPath,
+  worldName: 'check-plugin',
+  disableFeatures: ['stdio', 'random', 'clocks', 'http', 'fetch-event'],
+});
+await writeFile(out, component);
+"#;
+
+fn run_tool(cmd: &mut Command, tool: &str, hint: &str, dir: &Path) -> Result<(), BuildError> {
+    let status = cmd.status().map_err(|source| BuildError::Tool {
+        tool: tool.into(),
+        hint: hint.into(),
+        source,
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(BuildError::ToolFailed {
+            tool: tool.into(),
+            dir: dir.to_path_buf(),
+            status: status.to_string(),
+        })
+    }
+}
+
+/// componentize-js through node, installing it with npm on first use.
+fn build_js_plugin(opts: &BuildOptions, m: &PluginManifest) -> Result<PathBuf, BuildError> {
+    let toolchain = js_toolchain_dir(&opts.out_dir);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BuildError::Io { path, source }
+    };
+    std::fs::create_dir_all(&toolchain).map_err(io(&toolchain))?;
+    if !toolchain
+        .join("node_modules/@bytecodealliance/componentize-js/package.json")
+        .is_file()
+    {
+        if !opts.quiet {
+            eprintln!("installing {COMPONENTIZE_JS} into {}", toolchain.display());
+        }
+        run_tool(
+            Command::new("npm")
+                .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&toolchain)
+                .arg(COMPONENTIZE_JS)
+                .stdout(Stdio::null()),
+            "npm",
+            "install Node.js and npm (Debian: apt-get install nodejs npm)",
+            &opts.crate_dir,
+        )?;
+    }
+    let script = toolchain.join("posture-build.mjs");
+    std::fs::write(&script, JS_BUILD_SCRIPT).map_err(io(&script))?;
+    let wit = write_wit(&opts.out_dir.join(".posture-wit"))?;
+    let out = opts.out_dir.join(format!("{}.wasm", m.name));
+    let tmp = out.with_extension("wasm.tmp");
+    let source = opts.crate_dir.join(m.module.as_deref().unwrap_or("app.js"));
+    run_tool(
+        Command::new("node")
+            .arg(&script)
+            .arg(&source)
+            .arg(&wit)
+            .arg(&tmp)
+            .stdout(if opts.quiet {
+                Stdio::null()
+            } else {
+                Stdio::inherit()
+            }),
+        "node",
+        "install Node.js (Debian: apt-get install nodejs)",
+        &opts.crate_dir,
+    )?;
+    std::fs::rename(&tmp, &out).map_err(io(&out))?;
     Ok(out)
 }
 

@@ -1,4 +1,4 @@
-//! `posture plugin new --lang rust|python NAME`: a new, buildable plugin with one check, one
+//! `posture plugin new --lang rust|python|js NAME`: a new, buildable plugin with one check, one
 //! test, and one declarative case for `posture test`. The templates are in `host/templates/`
 //! (compiled in); placeholders are `{{name}}`, `{{domain}}`, `{{vendor}}` and `{{sdk}}`.
 
@@ -11,6 +11,9 @@ pub enum Lang {
     Rust,
     /// Python, built with componentize-py.
     Python,
+    /// JavaScript, built with componentize-js.
+    #[value(name = "js", alias = "javascript")]
+    Js,
 }
 
 /// Why a plugin could not be created.
@@ -55,6 +58,13 @@ fn files(lang: Lang) -> Vec<(&'static str, &'static str)> {
             ),
             ("app.py", include_str!("../templates/python/app.py")),
         ],
+        Lang::Js => vec![
+            (
+                "posture-plugin.toml",
+                include_str!("../templates/javascript/posture-plugin.toml"),
+            ),
+            ("app.js", include_str!("../templates/javascript/app.js")),
+        ],
     };
     v.push(("cases/admin-mfa.json", CASE));
     v
@@ -98,7 +108,7 @@ pub fn new_plugin(
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         }
-        Lang::Python => String::new(),
+        Lang::Python | Lang::Js => String::new(),
     };
     let mut written = Vec::new();
     for (rel, template) in files(lang) {

@@ -34,44 +34,69 @@ fn rust_only(check: &str) -> Config {
     Config::parse(&toml).unwrap()
 }
 
-#[test]
-fn python_link_shares_matches_the_rust_check() {
-    let python = component("examples/plugins/python");
-    let dir = plugin_dir(std::slice::from_ref(&python));
-    let py = scan_with(dir.path(), &example_snapshot(), &Config::default(), 1);
+/// Scans the example with the example plugin in `dir` and with the Rust check, and requires the
+/// same findings.
+fn matches_the_rust_check(dir: &str) {
+    let plugin = component(dir);
+    let only = plugin_dir(std::slice::from_ref(&plugin));
+    let theirs = scan_with(only.path(), &example_snapshot(), &Config::default(), 1);
     assert!(
-        py.plugins.iter().all(|p| p.error.is_none()),
-        "{:?}",
-        py.plugins
+        theirs.plugins.iter().all(|p| p.error.is_none()),
+        "{dir}: {:?}",
+        theirs.plugins
     );
-    assert!(!py.findings.is_empty());
-
+    assert!(!theirs.findings.is_empty());
     let rust = plugin_dir(&[component("plugins/sharing")]);
-    let rs = scan_with(
+    let ours = scan_with(
         rust.path(),
         &example_snapshot(),
         &rust_only("sharing.link-shares"),
         1,
     );
-    assert_eq!(comparable(py.findings), comparable(rs.findings));
+    assert_eq!(
+        comparable(theirs.findings),
+        comparable(ours.findings),
+        "{dir}"
+    );
 }
 
 #[test]
-fn python_component_imports_no_wasi_and_is_cached_after_the_first_load() {
-    let python = component("examples/plugins/python");
-    let cache = tempfile::tempdir().unwrap();
-    let rt = Runtime::new(Some(cache.path())).unwrap();
+fn python_link_shares_matches_the_rust_check() {
+    matches_the_rust_check("examples/plugins/python");
+}
+
+#[test]
+fn javascript_link_shares_matches_the_rust_check() {
+    matches_the_rust_check("examples/plugins/javascript");
+}
+
+#[test]
+fn large_components_import_no_wasi_and_come_from_the_cache_after_the_first_load() {
+    for dir in ["examples/plugins/python", "examples/plugins/javascript"] {
+        cached_after_first_load(dir);
+    }
+}
+
+fn cached_after_first_load(dir: &str) {
+    let plugin = component(dir);
+    // The shared e2e cache: the first load here compiles unless another test already did.
+    let cache = posture_e2e::root().join("target/e2e-cache");
+    let rt = Runtime::new(Some(&cache)).unwrap();
     let t0 = Instant::now();
-    let first = rt.load_file(&python).expect("loads");
+    let first = rt.load_file(&plugin).expect("loads");
     let compile = t0.elapsed();
-    assert!(!first.uses_wasi, "built with WASI stubbed out");
-    let rt2 = Runtime::new(Some(cache.path())).unwrap();
+    assert!(!first.uses_wasi, "{dir}: built with WASI stubbed out");
+    let rt2 = Runtime::new(Some(&cache)).unwrap();
     let t1 = Instant::now();
-    rt2.load_file(&python).expect("loads from cache");
+    rt2.load_file(&plugin).expect("loads from cache");
     let cached = t1.elapsed();
-    assert_eq!(rt2.cache_stats().hits, 1, "second load is a cache hit");
+    assert_eq!(
+        rt2.cache_stats().hits,
+        1,
+        "{dir}: second load is a cache hit"
+    );
     eprintln!(
-        "python component {} KiB: compile {compile:?}, from cache {cached:?}",
-        std::fs::metadata(&python).unwrap().len() / 1024
+        "{dir}: component {} KiB, first load {compile:?}, from cache {cached:?}",
+        std::fs::metadata(&plugin).unwrap().len() / 1024
     );
 }

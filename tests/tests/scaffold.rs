@@ -43,3 +43,13 @@ fn a_new_javascript_plugin_builds_and_passes_its_case() {
 fn a_new_python_plugin_builds_and_passes_its_case() {
     create_build_and_test(Lang::Python, "scaffolded-python");
 }
+
+#[test]
+fn a_new_c_plugin_builds_and_passes_its_case() {
+    create_build_and_test(Lang::C, "scaffolded-c");
+}
+
+#[test]
+fn a_new_go_plugin_builds_and_passes_its_case() {
+    create_build_and_test(Lang::Go, "scaffolded-go");
+}

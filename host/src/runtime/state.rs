@@ -122,8 +122,13 @@ impl HostMonotonicClock for FixedClock {
     fn resolution(&self) -> u64 {
         1_000_000_000
     }
+    /// Stopped at `now` in nanoseconds, never zero: some runtimes (Go's) refuse a monotonic
+    /// clock that reads zero.
     fn now(&self) -> u64 {
-        0
+        u64::try_from(self.0)
+            .unwrap_or(0)
+            .saturating_mul(1_000_000_000)
+            .max(1)
     }
 }
 

@@ -4,6 +4,7 @@
 #   make test   the whole test suite (what CI runs): format, lints, unit and end-to-end tests,
 #               and a short fuzzing run of every parser
 #   make fuzz   a longer fuzzing run: FUZZ_SECONDS per target (default 600)
+#   make bench  the scale benchmark (BENCHMARKS.md): BENCH_SCALES principals (default 1000,10000,100000)
 #
 # Idempotent: a second run only does what changed.
 
@@ -19,8 +20,10 @@ POSTURE := target/debug/posture
 export POSTURE_WASM_CARGO POSTURE_WASM_CARGO_FLAGS POSTURE_WASM_RUSTC POSTURE_WASM_LINKER
 
 FUZZ_SECONDS ?= 600
+BENCH_SCALES ?= 1000,10000,100000
+BENCH_RUNS ?= 3
 
-.PHONY: demo test toolchain browser host plugins test-plugins lint fuzz fuzz-smoke clean-cache
+.PHONY: demo test toolchain browser host plugins test-plugins lint fuzz fuzz-smoke bench clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
@@ -38,6 +41,10 @@ fuzz-smoke:
 
 fuzz:
 	bash host/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Not part of `make test`: timings are read from its output, never asserted.
+bench: toolchain plugins
+	$(CARGO) run --release --locked -p posture-bench -- --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --plugins target/plugins
 
 toolchain:
 	@bash examples/toolchain/install.sh

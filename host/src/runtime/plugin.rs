@@ -133,6 +133,10 @@ impl LoadedPlugin {
         let state = PluginState::new(snapshot, allowed, limits.memory_bytes, now);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
+        // wasmtime caps the bytes one call may copy from the guest (128 MiB by default); a
+        // guest can never hand over more than its memory holds, so the memory limit is the
+        // cap. Large scans return more than 128 MiB of findings; the output limits then apply.
+        store.set_hostcall_fuel(usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX));
         store.set_epoch_deadline(ticks_for(limits.deadline));
         store.epoch_deadline_trap();
         store

@@ -1,0 +1,239 @@
+//! One measured run of one arm, end to end from the snapshot file to rendered findings, with
+//! its phases timed. The binary runs each arm in a child process so that peak memory is the
+//! arm's own.
+
+use crate::{native, rego};
+use posture::config::Config;
+use posture::runtime::Runtime;
+use posture::scan::{self, ScanOptions};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What one arm measured. Times in milliseconds.
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+pub struct Measurement {
+    /// From reading the snapshot file to the rendered output.
+    pub wall_ms: f64,
+    /// Reading and parsing the snapshot.
+    pub parse_ms: f64,
+    /// Loading the plugins (from the compile cache) or converting the snapshot (native).
+    pub start_ms: f64,
+    /// Evaluating the checks: for Wasm, lowering the entities into the guests included.
+    pub eval_ms: f64,
+    /// Rendering the findings (JSON).
+    pub render_ms: f64,
+    /// Findings produced.
+    pub findings: usize,
+    /// Peak resident memory of the process, MiB.
+    pub peak_rss_mib: f64,
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Peak resident set size of this process, from `/proc/self/status` (0 where unavailable).
+pub fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+/// A configuration that enables only the checks `only` accepts, among those the plugins
+/// declare, with limits raised for enterprise scale: the defaults (256 MiB, 30 s, 1M findings
+/// per plugin) are sized for ordinary tenants, and the SDK keeps a whole entity kind and all
+/// findings in guest memory (1M shares need ~1 GiB there).
+fn config_for(
+    plugins: &[Arc<posture::runtime::LoadedPlugin>],
+    only: Option<&[&str]>,
+) -> anyhow::Result<Config> {
+    let mut toml = String::new();
+    for p in plugins {
+        toml.push_str(&format!(
+            "[plugins.\"{}\".limits]\nmemory-mib = 4096\ndeadline-ms = 600000\nmax-findings = 10000000\nmax-output-mib = 4096\n",
+            p.info.name
+        ));
+    }
+    if let Some(only) = only {
+        for p in plugins {
+            for c in &p.info.checks {
+                if !only.contains(&c.id.as_str()) {
+                    toml.push_str(&format!("[checks.\"{}\"]\nenabled = false\n", c.id));
+                }
+            }
+        }
+    }
+    Config::parse(&toml).map_err(|e| anyhow::anyhow!("bench configuration: {e}"))
+}
+
+/// (a) posture: parse, load the components in `plugins` (compile cache in `cache`), scan with
+/// `jobs` plugins at once, render the JSON report.
+pub fn wasm(
+    snapshot: &Path,
+    plugins: &Path,
+    cache: &Path,
+    jobs: usize,
+    only: Option<&[&str]>,
+    now: i64,
+) -> anyhow::Result<Measurement> {
+    let t0 = Instant::now();
+    let bytes = std::fs::read(snapshot)?;
+    let snap = Arc::new(posture::snapshot::from_slice(
+        &bytes,
+        &snapshot.display().to_string(),
+    )?);
+    drop(bytes);
+    let parse_ms = ms(t0);
+    let t = Instant::now();
+    let rt = Runtime::new(Some(cache))?;
+    let mut loaded = Vec::new();
+    for (path, bytes) in Runtime::plugin_files(plugins)? {
+        loaded.push(Arc::new(rt.load_bytes(&path, &bytes)?));
+    }
+    let config = config_for(&loaded, only)?;
+    let planned = scan::plan(&loaded, &config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let start_ms = ms(t);
+    let t = Instant::now();
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(jobs.max(1))
+        .build()?;
+    let report = tokio.block_on(scan::run(
+        planned,
+        snap,
+        snapshot.display().to_string(),
+        &config,
+        ScanOptions { jobs, now },
+        None,
+    ));
+    if let Some(failed) = report.plugins.iter().find(|p| p.error.is_some()) {
+        anyhow::bail!("plugin {} failed: {:?}", failed.name, failed.error);
+    }
+    let eval_ms = ms(t);
+    let t = Instant::now();
+    let json = posture::report::render(&report, posture::report::Format::Json);
+    std::hint::black_box(&json);
+    let render_ms = ms(t);
+    Ok(Measurement {
+        wall_ms: ms(t0),
+        parse_ms,
+        start_ms,
+        eval_ms,
+        render_ms,
+        findings: report.findings.len(),
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+/// A finding as the native arm renders it.
+#[derive(Serialize)]
+struct NativeFinding<'a> {
+    check_id: &'a str,
+    status: String,
+    resource_id: &'a str,
+    message: &'a str,
+    evidence: Vec<(&'a str, &'a str, &'a str)>,
+}
+
+/// (b) native: parse (posture's loader), convert into the SDK's types, run the plugins' check
+/// functions, render the findings as JSON.
+pub fn native(snapshot: &Path, only: Option<&[&str]>, now: i64) -> anyhow::Result<Measurement> {
+    let t0 = Instant::now();
+    let bytes = std::fs::read(snapshot)?;
+    let snap = posture::snapshot::from_slice(&bytes, &snapshot.display().to_string())?;
+    drop(bytes);
+    let parse_ms = ms(t0);
+    let t = Instant::now();
+    let sdk_snap = native::snapshot(&snap);
+    let plugins = native::plugins();
+    let start_ms = ms(t);
+    let t = Instant::now();
+    let wanted = |id: &str| only.is_none_or(|o| o.contains(&id));
+    let findings = native::run(&plugins, &snap, &sdk_snap, now, &wanted)?;
+    let eval_ms = ms(t);
+    let t = Instant::now();
+    let out: Vec<NativeFinding> = findings
+        .iter()
+        .map(|f| NativeFinding {
+            check_id: &f.check_id,
+            status: posture_sdk::wit_name(f.status),
+            resource_id: &f.resource.id,
+            message: &f.message,
+            evidence: f
+                .evidence
+                .iter()
+                .map(|e| (e.key.as_str(), e.value.as_str(), e.path.as_str()))
+                .collect(),
+        })
+        .collect();
+    let json = serde_json::to_string(&out)?;
+    std::hint::black_box(&json);
+    let render_ms = ms(t);
+    Ok(Measurement {
+        wall_ms: ms(t0),
+        parse_ms,
+        start_ms,
+        eval_ms,
+        render_ms,
+        findings: findings.len(),
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+/// (c) Rego: regorus parses the snapshot JSON as its input and evaluates the policy.
+pub fn rego(snapshot: &Path, now: i64) -> anyhow::Result<Measurement> {
+    let t0 = Instant::now();
+    let text = std::fs::read_to_string(snapshot)?;
+    let input = regorus::Value::from_json_str(&text)?;
+    drop(text);
+    let parse_ms = ms(t0);
+    let t = Instant::now();
+    let mut engine = regorus::Engine::new();
+    engine.add_policy("posture.rego".into(), rego::POLICY.into())?;
+    engine.add_data_json(&format!("{{\"now\": {now}}}"))?;
+    engine.set_input(input);
+    let start_ms = ms(t);
+    let t = Instant::now();
+    let findings = engine.eval_rule("data.posture.findings".into())?;
+    let eval_ms = ms(t);
+    let t = Instant::now();
+    let json = findings.to_json_str()?;
+    let render_ms = ms(t);
+    let n = findings.as_set().map_or(0, |s| s.len());
+    std::hint::black_box(&json);
+    Ok(Measurement {
+        wall_ms: ms(t0),
+        parse_ms,
+        start_ms,
+        eval_ms,
+        render_ms,
+        findings: n,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+/// Plugin start from the compile cache: milliseconds to load each component in `plugins`
+/// (read, digest, deserialise the compiled code, instantiate, `describe`), slowest first.
+pub fn start(plugins: &Path, cache: &Path) -> anyhow::Result<Vec<(String, f64)>> {
+    let files = Runtime::plugin_files(plugins)?;
+    // Warm: compile into the cache if a component is not there yet.
+    let rt = Runtime::new(Some(cache))?;
+    for (path, bytes) in &files {
+        rt.load_bytes(path, bytes)?;
+    }
+    let mut out = Vec::new();
+    for (path, bytes) in &files {
+        let rt = Runtime::new(Some(cache))?;
+        let t = Instant::now();
+        let p = rt.load_bytes(path, bytes)?;
+        out.push((p.info.name.clone(), ms(t)));
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(out)
+}

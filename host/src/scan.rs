@@ -76,6 +76,30 @@ pub async fn run(
     opts: ScanOptions,
     progress: Option<Progress>,
 ) -> Report {
+    run_timed(planned, snapshot, origin, config, opts, progress)
+        .await
+        .0
+}
+
+/// Where a scan's time went: kept out of the report, which must be deterministic.
+#[derive(Debug, Clone, Default)]
+pub struct ScanTimings {
+    /// Each plugin that ran, with the phases of its evaluation.
+    pub plugins: Vec<(String, crate::runtime::EvalTimings)>,
+    /// Building the report from the plugins' findings: severities, ordering, summaries.
+    pub aggregate: std::time::Duration,
+}
+
+/// [`run`], also returning where the time went.
+pub async fn run_timed(
+    planned: Vec<Planned>,
+    snapshot: Arc<Snapshot>,
+    origin: String,
+    config: &Config,
+    opts: ScanOptions,
+    progress: Option<Progress>,
+) -> (Report, ScanTimings) {
+    let mut timings = ScanTimings::default();
     let total = planned.len();
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -121,6 +145,7 @@ pub async fn run(
         };
         match result {
             Ok(Ok(out)) => {
+                timings.plugins.push((info.name.clone(), out.timings));
                 run.findings = out.findings.len();
                 for f in out.findings {
                     let meta = info.checks.iter().find(|c| c.id == f.check_id);
@@ -157,5 +182,8 @@ pub async fn run(
         }
         runs.push((p, run));
     }
-    Report::build(&snapshot, origin, opts.now, config, runs, findings)
+    let started = std::time::Instant::now();
+    let report = Report::build(&snapshot, origin, opts.now, config, runs, findings);
+    timings.aggregate = started.elapsed();
+    (report, timings)
 }

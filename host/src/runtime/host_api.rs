@@ -56,8 +56,11 @@ pub fn add_to_linker(linker: &mut Linker<PluginState>) -> wasmtime::Result<()> {
                 |mut cx: StoreContextMut<'_, PluginState>, (offset, limit): (u32, u32)| {
                     let state = cx.data_mut();
                     check_allowed(state, $kind)?;
+                    let started = std::time::Instant::now();
                     let snap: &Snapshot = &state.snapshot;
-                    Ok((page_of(snap.$accessor(), offset, limit.min(MAX_PAGE)),))
+                    let page = page_of(snap.$accessor(), offset, limit.min(MAX_PAGE));
+                    state.page_time += started.elapsed();
+                    Ok((page,))
                 },
             )?;
         };

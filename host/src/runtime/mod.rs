@@ -14,7 +14,9 @@ mod state;
 pub use bindings::CONTRACT_VERSION;
 pub use cache::{CacheCounts, default_cache_dir};
 pub use error::{FailureKind, LoadError, PluginFailure};
-pub use plugin::{CheckRun, EvalOutput, LoadedPlugin, RawFinding, contract_compatible};
+pub use plugin::{
+    CheckRun, EvalOutput, EvalTimings, LoadedPlugin, RawFinding, contract_compatible,
+};
 
 use crate::limits::Limits;
 use cap_std::ambient_authority;

@@ -13,6 +13,7 @@ use crate::snapshot::{EntityKind, Snapshot};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use wasmtime::component::Component;
 use wasmtime::{Engine, Store, Trap};
 
@@ -65,6 +66,23 @@ pub struct EvalOutput {
     pub findings: Vec<RawFinding>,
     /// Calls the plugin made into the snapshot interface.
     pub host_calls: u64,
+    /// Where the time went (for benchmarks and `--verbose` diagnostics; never in reports,
+    /// which must be deterministic).
+    pub timings: EvalTimings,
+}
+
+/// Phases of one evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EvalTimings {
+    /// Creating the store and instantiating the component.
+    pub instantiate: Duration,
+    /// The `evaluate` call: lowering the context and every page into the guest, the guest's
+    /// own code, and lifting the findings back.
+    pub call: Duration,
+    /// Of `call`, the host's share of serving pages (collecting the entities).
+    pub pages: Duration,
+    /// Validating the findings and converting them into the host's model.
+    pub convert: Duration,
 }
 
 /// The contract versions this host accepts: `^0.1` (same minor while the major is 0).
@@ -211,11 +229,15 @@ impl LoadedPlugin {
                 })
                 .collect(),
         };
+        let mut timings = EvalTimings::default();
+        let started = Instant::now();
         let mut store = self.new_store(snapshot, allowed, limits, now);
         let bindings = match self.pre.instantiate(&mut store) {
             Ok(b) => b,
             Err(e) => return Err(classify(e, store.data(), limits)),
         };
+        timings.instantiate = started.elapsed();
+        let started = Instant::now();
         let returned = match bindings
             .posture_plugin_plugin()
             .call_evaluate(&mut store, &ctx)
@@ -223,8 +245,11 @@ impl LoadedPlugin {
             Ok(r) => r,
             Err(e) => return Err(classify(e, store.data(), limits)),
         };
+        timings.call = started.elapsed();
+        timings.pages = store.data().page_time;
         let host_calls = store.data().host_calls;
         drop(store);
+        let started = Instant::now();
         let findings = returned.map_err(|e| PluginFailure {
             kind: FailureKind::Reported,
             message: format!("reported an error: {}", e.message),
@@ -242,9 +267,11 @@ impl LoadedPlugin {
                 evidence: f.evidence.into_iter().map(convert::evidence).collect(),
             })
             .collect();
+        timings.convert = started.elapsed();
         Ok(EvalOutput {
             findings,
             host_calls,
+            timings,
         })
     }
 }

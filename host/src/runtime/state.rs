@@ -63,6 +63,9 @@ pub struct PluginState {
     pub limiter: MemoryLimiter,
     /// Calls made into the snapshot interface.
     pub host_calls: u64,
+    /// Time spent in the host collecting pages of entities for the plugin (lowering them into
+    /// its memory happens afterwards, inside wasmtime, and is not included).
+    pub page_time: std::time::Duration,
     /// A contract violation detected inside a host call (e.g. an undeclared read).
     pub violation: Option<String>,
     wasi: WasiCtx,
@@ -83,6 +86,7 @@ impl PluginState {
             allowed,
             limiter: MemoryLimiter::new(memory_cap),
             host_calls: 0,
+            page_time: std::time::Duration::ZERO,
             violation: None,
             wasi: sealed_wasi(now),
             table: ResourceTable::new(),

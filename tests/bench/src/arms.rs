@@ -28,6 +28,25 @@ pub struct Measurement {
     pub findings: usize,
     /// Peak resident memory of the process, MiB.
     pub peak_rss_mib: f64,
+    /// (a) only, summed over plugins: the phases inside `eval_ms`.
+    pub wasm: WasmPhases,
+}
+
+/// Where (a)'s evaluation time went, summed over the plugins (with `--jobs 1` the sum is
+/// `eval_ms` minus scheduling).
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+pub struct WasmPhases {
+    /// Creating stores and instantiating components.
+    pub instantiate_ms: f64,
+    /// The host collecting pages of entities for the guests.
+    pub pages_ms: f64,
+    /// The `evaluate` calls minus `pages_ms`: lowering pages into the guests, the checks
+    /// themselves, lifting the findings back.
+    pub guest_ms: f64,
+    /// Validating and converting findings.
+    pub convert_ms: f64,
+    /// Building the report (severities, ordering, summaries).
+    pub aggregate_ms: f64,
 }
 
 fn ms(t: Instant) -> f64 {
@@ -104,7 +123,7 @@ pub fn wasm(
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs.max(1))
         .build()?;
-    let report = tokio.block_on(scan::run(
+    let (report, timings) = tokio.block_on(scan::run_timed(
         planned,
         snap,
         snapshot.display().to_string(),
@@ -116,6 +135,17 @@ pub fn wasm(
         anyhow::bail!("plugin {} failed: {:?}", failed.name, failed.error);
     }
     let eval_ms = ms(t);
+    let secs = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let mut wasm = WasmPhases {
+        aggregate_ms: secs(timings.aggregate),
+        ..WasmPhases::default()
+    };
+    for (_, p) in &timings.plugins {
+        wasm.instantiate_ms += secs(p.instantiate);
+        wasm.pages_ms += secs(p.pages);
+        wasm.guest_ms += secs(p.call.saturating_sub(p.pages));
+        wasm.convert_ms += secs(p.convert);
+    }
     let t = Instant::now();
     let json = posture::report::render(&report, posture::report::Format::Json);
     std::hint::black_box(&json);
@@ -128,6 +158,7 @@ pub fn wasm(
         render_ms,
         findings: report.findings.len(),
         peak_rss_mib: peak_rss_mib(),
+        wasm,
     })
 }
 
@@ -183,6 +214,7 @@ pub fn native(snapshot: &Path, only: Option<&[&str]>, now: i64) -> anyhow::Resul
         render_ms,
         findings: findings.len(),
         peak_rss_mib: peak_rss_mib(),
+        wasm: WasmPhases::default(),
     })
 }
 
@@ -215,6 +247,7 @@ pub fn rego(snapshot: &Path, now: i64) -> anyhow::Result<Measurement> {
         render_ms,
         findings: n,
         peak_rss_mib: peak_rss_mib(),
+        wasm: WasmPhases::default(),
     })
 }
 

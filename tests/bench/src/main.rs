@@ -228,6 +228,11 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
                 m.parse_ms, m.start_ms, m.eval_ms, m.render_ms, m.findings
             );
         }
+        let w = &a.wasm;
+        println!(
+            "  {n:>7} (a) evaluate = instantiate {:.0} + host pages {:.0} + lowering/guest/lifting {:.0} + convert {:.0} + aggregate {:.0}",
+            w.instantiate_ms, w.pages_ms, w.guest_ms, w.convert_ms, w.aggregate_ms
+        );
     }
     Ok(())
 }

@@ -49,8 +49,38 @@ pub struct WasmPhases {
     pub aggregate_ms: f64,
 }
 
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
+/// Times the phases of one arm, each from the end of the previous one.
+struct Stopwatch {
+    start: Instant,
+    lap: Instant,
+    m: Measurement,
+}
+
+impl Stopwatch {
+    fn new() -> Stopwatch {
+        let now = Instant::now();
+        Stopwatch {
+            start: now,
+            lap: now,
+            m: Measurement::default(),
+        }
+    }
+
+    /// Milliseconds since the previous lap.
+    fn lap(&mut self) -> f64 {
+        let now = Instant::now();
+        let ms = (now - self.lap).as_secs_f64() * 1000.0;
+        self.lap = now;
+        ms
+    }
+
+    /// The measurement, with the total wall time and the peak memory so far.
+    fn finish(mut self, findings: usize) -> Measurement {
+        self.m.wall_ms = self.start.elapsed().as_secs_f64() * 1000.0;
+        self.m.findings = findings;
+        self.m.peak_rss_mib = peak_rss_mib();
+        self.m
+    }
 }
 
 /// Peak resident set size of this process, from `/proc/self/status` (0 where unavailable).
@@ -102,15 +132,14 @@ pub fn wasm(
     only: Option<&[&str]>,
     now: i64,
 ) -> anyhow::Result<Measurement> {
-    let t0 = Instant::now();
+    let mut sw = Stopwatch::new();
     let bytes = std::fs::read(snapshot)?;
     let snap = Arc::new(posture::snapshot::from_slice(
         &bytes,
         &snapshot.display().to_string(),
     )?);
     drop(bytes);
-    let parse_ms = ms(t0);
-    let t = Instant::now();
+    sw.m.parse_ms = sw.lap();
     let rt = Runtime::new(Some(cache))?;
     let mut loaded = Vec::new();
     for (path, bytes) in Runtime::plugin_files(plugins)? {
@@ -118,8 +147,7 @@ pub fn wasm(
     }
     let config = config_for(&loaded, only)?;
     let planned = scan::plan(&loaded, &config).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let start_ms = ms(t);
-    let t = Instant::now();
+    sw.m.start_ms = sw.lap();
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs.max(1))
         .build()?;
@@ -134,32 +162,20 @@ pub fn wasm(
     if let Some(failed) = report.plugins.iter().find(|p| p.error.is_some()) {
         anyhow::bail!("plugin {} failed: {:?}", failed.name, failed.error);
     }
-    let eval_ms = ms(t);
-    let secs = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let mut wasm = WasmPhases {
-        aggregate_ms: secs(timings.aggregate),
-        ..WasmPhases::default()
-    };
-    for (_, p) in &timings.plugins {
-        wasm.instantiate_ms += secs(p.instantiate);
-        wasm.pages_ms += secs(p.pages);
-        wasm.guest_ms += secs(p.call.saturating_sub(p.pages));
-        wasm.convert_ms += secs(p.convert);
-    }
-    let t = Instant::now();
+    sw.m.eval_ms = sw.lap();
     let json = posture::report::render(&report, posture::report::Format::Json);
     std::hint::black_box(&json);
-    let render_ms = ms(t);
-    Ok(Measurement {
-        wall_ms: ms(t0),
-        parse_ms,
-        start_ms,
-        eval_ms,
-        render_ms,
-        findings: report.findings.len(),
-        peak_rss_mib: peak_rss_mib(),
-        wasm,
-    })
+    sw.m.render_ms = sw.lap();
+    let secs = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let w = &mut sw.m.wasm;
+    w.aggregate_ms = secs(timings.aggregate);
+    for (_, p) in &timings.plugins {
+        w.instantiate_ms += secs(p.instantiate);
+        w.pages_ms += secs(p.pages);
+        w.guest_ms += secs(p.call.saturating_sub(p.pages));
+        w.convert_ms += secs(p.convert);
+    }
+    Ok(sw.finish(report.findings.len()))
 }
 
 /// A finding as the native arm renders it.
@@ -175,20 +191,17 @@ struct NativeFinding<'a> {
 /// (b) native: parse (posture's loader), convert into the SDK's types, run the plugins' check
 /// functions, render the findings as JSON.
 pub fn native(snapshot: &Path, only: Option<&[&str]>, now: i64) -> anyhow::Result<Measurement> {
-    let t0 = Instant::now();
+    let mut sw = Stopwatch::new();
     let bytes = std::fs::read(snapshot)?;
     let snap = posture::snapshot::from_slice(&bytes, &snapshot.display().to_string())?;
     drop(bytes);
-    let parse_ms = ms(t0);
-    let t = Instant::now();
+    sw.m.parse_ms = sw.lap();
     let sdk_snap = native::snapshot(&snap);
     let plugins = native::plugins();
-    let start_ms = ms(t);
-    let t = Instant::now();
+    sw.m.start_ms = sw.lap();
     let wanted = |id: &str| only.is_none_or(|o| o.contains(&id));
     let findings = native::run(&plugins, &snap, &sdk_snap, now, &wanted)?;
-    let eval_ms = ms(t);
-    let t = Instant::now();
+    sw.m.eval_ms = sw.lap();
     let out: Vec<NativeFinding> = findings
         .iter()
         .map(|f| NativeFinding {
@@ -205,50 +218,26 @@ pub fn native(snapshot: &Path, only: Option<&[&str]>, now: i64) -> anyhow::Resul
         .collect();
     let json = serde_json::to_string(&out)?;
     std::hint::black_box(&json);
-    let render_ms = ms(t);
-    Ok(Measurement {
-        wall_ms: ms(t0),
-        parse_ms,
-        start_ms,
-        eval_ms,
-        render_ms,
-        findings: findings.len(),
-        peak_rss_mib: peak_rss_mib(),
-        wasm: WasmPhases::default(),
-    })
+    sw.m.render_ms = sw.lap();
+    Ok(sw.finish(findings.len()))
 }
 
 /// (c) Rego: regorus parses the snapshot JSON as its input and evaluates the policy.
 pub fn rego(snapshot: &Path, now: i64) -> anyhow::Result<Measurement> {
-    let t0 = Instant::now();
+    let mut sw = Stopwatch::new();
     let text = std::fs::read_to_string(snapshot)?;
     let input = regorus::Value::from_json_str(&text)?;
     drop(text);
-    let parse_ms = ms(t0);
-    let t = Instant::now();
-    let mut engine = regorus::Engine::new();
-    engine.add_policy("posture.rego".into(), rego::POLICY.into())?;
-    engine.add_data_json(&format!("{{\"now\": {now}}}"))?;
+    sw.m.parse_ms = sw.lap();
+    let mut engine = rego::engine(now)?;
     engine.set_input(input);
-    let start_ms = ms(t);
-    let t = Instant::now();
-    let findings = engine.eval_rule("data.posture.findings".into())?;
-    let eval_ms = ms(t);
-    let t = Instant::now();
+    sw.m.start_ms = sw.lap();
+    let findings = engine.eval_rule(rego::RULE.into())?;
+    sw.m.eval_ms = sw.lap();
     let json = findings.to_json_str()?;
-    let render_ms = ms(t);
-    let n = findings.as_set().map_or(0, |s| s.len());
     std::hint::black_box(&json);
-    Ok(Measurement {
-        wall_ms: ms(t0),
-        parse_ms,
-        start_ms,
-        eval_ms,
-        render_ms,
-        findings: n,
-        peak_rss_mib: peak_rss_mib(),
-        wasm: WasmPhases::default(),
-    })
+    sw.m.render_ms = sw.lap();
+    Ok(sw.finish(findings.as_set().map_or(0, |s| s.len())))
 }
 
 /// Plugin start from the compile cache: milliseconds to load each component in `plugins`
@@ -265,7 +254,7 @@ pub fn start(plugins: &Path, cache: &Path) -> anyhow::Result<Vec<(String, f64)>>
         let rt = Runtime::new(Some(cache))?;
         let t = Instant::now();
         let p = rt.load_bytes(path, bytes)?;
-        out.push((p.info.name.clone(), ms(t)));
+        out.push((p.info.name.clone(), t.elapsed().as_secs_f64() * 1000.0));
     }
     out.sort_by(|a, b| b.1.total_cmp(&a.1));
     Ok(out)

@@ -25,14 +25,22 @@ pub struct Decision {
     pub status: String,
 }
 
-/// Evaluates the policy over `snapshot_json` at `now`; returns the findings as JSON text.
-pub fn evaluate(snapshot_json: &str, now: i64) -> anyhow::Result<String> {
+/// The rule holding the findings.
+pub const RULE: &str = "data.posture.findings";
+
+/// An engine with the policy loaded and `data.now` set.
+pub fn engine(now: i64) -> anyhow::Result<regorus::Engine> {
     let mut engine = regorus::Engine::new();
     engine.add_policy("posture.rego".to_string(), POLICY.to_string())?;
     engine.add_data_json(&format!("{{\"now\": {now}}}"))?;
+    Ok(engine)
+}
+
+/// Evaluates the policy over `snapshot_json` at `now`; returns the findings as JSON text.
+pub fn evaluate(snapshot_json: &str, now: i64) -> anyhow::Result<String> {
+    let mut engine = engine(now)?;
     engine.set_input_json(snapshot_json)?;
-    let findings = engine.eval_rule("data.posture.findings".to_string())?;
-    findings.to_json_str()
+    engine.eval_rule(RULE.to_string())?.to_json_str()
 }
 
 /// The decisions in `findings_json` (as [`evaluate`] returns it).

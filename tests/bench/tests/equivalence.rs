@@ -34,22 +34,23 @@ type Row = (
     Vec<(String, String, String)>,
 );
 
+/// The evidence of a finding as (key, value, path).
+fn evidence<E>(
+    items: Vec<E>,
+    parts: impl Fn(E) -> (String, String, String),
+) -> Vec<(String, String, String)> {
+    items.into_iter().map(parts).collect()
+}
+
 fn native_rows(snap: &posture::snapshot::Snapshot) -> Vec<Row> {
     let sdk = native::snapshot(snap);
     let mut rows: Vec<Row> = native::run(&native::plugins(), snap, &sdk, NOW, &|_| true)
         .unwrap()
         .into_iter()
         .map(|f| {
-            (
-                f.check_id,
-                f.resource.id,
-                posture_sdk::wit_name(f.status),
-                f.message,
-                f.evidence
-                    .into_iter()
-                    .map(|e| (e.key, e.value, e.path))
-                    .collect(),
-            )
+            let status = posture_sdk::wit_name(f.status);
+            let ev = evidence(f.evidence, |e| (e.key, e.value, e.path));
+            (f.check_id, f.resource.id, status, f.message, ev)
         })
         .collect();
     rows.sort();
@@ -78,16 +79,9 @@ fn wasm_and_native_give_identical_findings() {
         .findings
         .into_iter()
         .map(|f| {
-            (
-                f.check_id,
-                f.resource.id,
-                f.status.as_str().to_string(),
-                f.message,
-                f.evidence
-                    .into_iter()
-                    .map(|e| (e.key, e.value, e.path))
-                    .collect(),
-            )
+            let status = f.status.as_str().to_string();
+            let ev = evidence(f.evidence, |e| (e.key, e.value, e.path));
+            (f.check_id, f.resource.id, status, f.message, ev)
         })
         .collect();
     wasm.sort();

@@ -23,7 +23,7 @@ FUZZ_SECONDS ?= 600
 BENCH_SCALES ?= 1000,10000,100000
 BENCH_RUNS ?= 3
 
-.PHONY: demo test toolchain browser host plugins test-plugins lint fuzz fuzz-smoke bench clean-cache
+.PHONY: demo test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
@@ -32,7 +32,7 @@ demo: toolchain host plugins
 # The test build compiles every target at once: building the binary alone first would resolve
 # features without the dev-dependencies and compile wasmtime's dependency chain twice.
 test:
-	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser host plugins lint
+	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator host plugins lint
 	$(CARGO) test --workspace --locked
 	$(MAKE) fuzz-smoke
 
@@ -48,6 +48,10 @@ bench: toolchain plugins
 
 toolchain:
 	@bash examples/toolchain/install.sh
+
+# moto's server and the AWS CLI (PyPI), for the end-to-end test of the AWS importer.
+aws-emulator:
+	@bash tests/aws/install-emulator.sh target/aws-emulator
 
 # Debian's Chromium, for the test that opens the HTML report in a real browser.
 browser:

@@ -64,6 +64,24 @@ enum Command {
     /// Compare two JSON reports: new failures, fixed, still failing, newly not evaluable,
     /// and administrators / administrative grants added or removed.
     Diff(DiffArgs),
+    /// Turn an export (AWS CLI answers, …) into a normalised snapshot.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// What the export is: `aws` (a directory written by examples/collect/aws.sh).
+    #[arg(value_name = "SOURCE")]
+    source: posture::import::Source,
+    /// The export: a directory or a file, depending on SOURCE.
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// Where to write the snapshot [default: standard output].
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Capture time (RFC 3339) when the export does not record one, or to override it.
+    #[arg(long, value_name = "TIME")]
+    captured_at: Option<String>,
 }
 
 #[derive(Args)]
@@ -218,9 +236,12 @@ enum ListFormat {
 
 #[derive(Args)]
 struct ScanArgs {
-    /// The normalised snapshot (JSON) to scan.
-    #[arg(long, value_name = "FILE")]
+    /// The normalised snapshot (JSON) to scan, or with --from an export to import first.
+    #[arg(long, value_name = "PATH")]
     snapshot: PathBuf,
+    /// --snapshot is an export of this kind (as for `posture import`), imported in memory.
+    #[arg(long, value_name = "SOURCE")]
+    from: Option<posture::import::Source>,
     #[command(flatten)]
     source: PluginSource,
     /// Configuration file (TOML): check parameters, severities, limits.
@@ -373,6 +394,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }) => build_cmd(dirs, out_dir, target_dir),
         Command::Report(args) => report_cmd(args),
         Command::Diff(args) => diff_cmd(args),
+        Command::Import(args) => import_cmd(args),
         Command::Test {
             plugin,
             cases,
@@ -388,6 +410,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn import_cmd(args: ImportArgs) -> Result<ExitCode> {
+    let captured_at = args
+        .captured_at
+        .as_deref()
+        .map(posture::snapshot::time::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--captured-at: {e}"))?;
+    let options = posture::import::Options { captured_at };
+    let snapshot = posture::import::import(args.source, &args.path, &options)?;
+    let json = serde_json::to_string_pretty(&snapshot)?;
+    match &args.output {
+        Some(out) => {
+            std::fs::write(out, json + "\n")
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            let kinds = posture::snapshot::EntityKind::ALL
+                .iter()
+                .filter(|k| snapshot.count(**k).is_some())
+                .count();
+            eprintln!(
+                "imported {} ({} of {} entity kinds collected) into {}",
+                args.path.display(),
+                kinds,
+                posture::snapshot::EntityKind::ALL.len(),
+                out.display()
+            );
+        }
+        None => println!("{json}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn runtime(source: &PluginSource) -> Result<Runtime> {
@@ -545,10 +598,15 @@ fn scan_cmd(args: ScanArgs) -> Result<ExitCode> {
         Some(p) => Some(posture::waiver::WaiverFile::load(p)?),
         None => None,
     };
-    let snapshot = posture::snapshot::load_capped(
-        &args.snapshot,
-        args.max_snapshot_mib.saturating_mul(1 << 20),
-    )?;
+    let snapshot = match args.from {
+        Some(source) => {
+            posture::import::import(source, &args.snapshot, &posture::import::Options::default())?
+        }
+        None => posture::snapshot::load_capped(
+            &args.snapshot,
+            args.max_snapshot_mib.saturating_mul(1 << 20),
+        )?,
+    };
     let rt = runtime(&args.source)?;
     let (plugins, refused) = load_plugins(&rt, &args.source, true)?;
     let planned = scan::plan(&plugins, &config)?;

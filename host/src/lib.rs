@@ -29,6 +29,7 @@ pub mod build;
 pub mod compliance;
 pub mod config;
 pub mod diff;
+pub mod import;
 pub mod input;
 pub mod limits;
 pub mod lock;

@@ -4,11 +4,14 @@
 
 #![allow(clippy::expect_used, clippy::panic)]
 
+pub mod aws_emulator;
+
 use posture::build::{BuildOptions, build_plugin};
 use posture::config::Config;
 use posture::report::Report;
 use posture::runtime::{LoadedPlugin, Runtime};
 use posture::scan::{self, ScanOptions};
+use posture::snapshot::Snapshot;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -116,20 +119,36 @@ pub fn load_all(rt: &Runtime, dir: &Path) -> Vec<Arc<LoadedPlugin>> {
 /// entries are written atomically and digest-checked), so large ones (Python, ~18 MB) are not
 /// recompiled by every test.
 pub fn scan_with(dir: &Path, snapshot: &Path, config: &Config, jobs: usize) -> Report {
+    let snap = posture::snapshot::load(snapshot).expect("snapshot loads");
+    scan_snapshot(
+        dir,
+        snap,
+        &snapshot.display().to_string(),
+        config,
+        jobs,
+        NOW_UNIX,
+    )
+}
+
+/// Scans an in-memory snapshot (e.g. one just imported) with the plugins in `dir`, at `now`.
+pub fn scan_snapshot(
+    dir: &Path,
+    snapshot: Snapshot,
+    origin: &str,
+    config: &Config,
+    jobs: usize,
+    now: i64,
+) -> Report {
     let rt = Runtime::new(Some(&root().join("target/e2e-cache"))).expect("runtime");
     let plugins = load_all(&rt, dir);
     let planned = scan::plan(&plugins, config).expect("plan");
-    let snap = posture::snapshot::load(snapshot).expect("snapshot loads");
     let tokio = tokio_rt();
     tokio.block_on(scan::run(
         planned,
-        Arc::new(snap),
-        snapshot.display().to_string(),
+        Arc::new(snapshot),
+        origin.to_string(),
         config,
-        ScanOptions {
-            jobs,
-            now: NOW_UNIX,
-        },
+        ScanOptions { jobs, now },
         None,
     ))
 }

@@ -175,7 +175,7 @@ fn wrong_schema(origin: &str, found: &str) -> SnapshotError {
 
 /// The JSON pointer (RFC 6901) of a serde path, e.g. `/principals/2/mfa_enabled`; `/` for the
 /// document itself. A segment serde cannot name ends the pointer at its known ancestor.
-fn pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for seg in path {
@@ -200,7 +200,7 @@ fn escape(token: &str) -> String {
 }
 
 /// serde_json appends " at line L column C"; the error carries those separately.
-fn strip_position(msg: &str) -> String {
+pub(crate) fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),

@@ -12,6 +12,7 @@ pub mod time;
 
 pub use entities::*;
 pub use load::{DEFAULT_MAX_SNAPSHOT_BYTES, SnapshotError, from_slice, load, load_capped};
+pub(crate) use load::{pointer as json_pointer, strip_position as strip_json_position};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -167,6 +168,9 @@ pub struct Provenance {
     /// Source format and version, e.g. `aws-cli-json` or `scubagear-provider-export/1.5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_format: Option<String>,
+    /// Version of the source: the exporting tool and its version, e.g. `aws-cli/1.46.3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_version: Option<String>,
     /// Input files with their sha256 digests.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<ProvenanceFile>,

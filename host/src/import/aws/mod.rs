@@ -1,0 +1,261 @@
+//! The AWS importer: a directory of AWS CLI `--output json` answers (one file per call, in the
+//! layout `examples/collect/aws.sh` writes and docs/import-aws.md documents) → a snapshot of one
+//! AWS account.
+//!
+//! A call that failed is recorded as `{"Error": {"Code": …}}`. Error codes that mean "this
+//! setting is not configured" (no bucket policy, no default encryption, no public-access block,
+//! no password policy, …) become that setting's absence; any other error (access denied,
+//! throttling) and a missing file leave the value unknown, so checks report not-evaluable.
+
+mod backup;
+mod cloudtrail;
+mod compute;
+mod credential_report;
+mod iam;
+mod kms;
+mod policy;
+mod s3;
+mod time;
+
+use super::{ExportFiles, ImportError, Options};
+use crate::snapshot::{Account, Provenance, SCHEMA_V1, Snapshot};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The provenance `source_format` of this importer.
+pub const SOURCE_FORMAT: &str = "aws-cli-json";
+
+/// The file the collection script writes first: when, where and with what it collected.
+pub const CAPTURE_FILE: &str = "posture-capture.json";
+
+/// `posture-capture.json`.
+#[derive(Debug, Deserialize)]
+struct Capture {
+    captured_at: time::AwsTime,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    collector: Option<String>,
+    #[serde(default)]
+    aws_cli: Option<String>,
+}
+
+/// `sts get-caller-identity`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CallerIdentity {
+    account: String,
+}
+
+/// Imports the AWS export directory `root`.
+pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
+    let mut files = ExportFiles::open_dir(root)?;
+    let capture: Option<Capture> = files.document(CAPTURE_FILE)?;
+    let identity = files
+        .answer::<CallerIdentity>("sts/get-caller-identity.json")?
+        .ok();
+
+    let mut iam = iam::collect(&mut files)?;
+    let account_id = match identity {
+        Some(id) => id.account,
+        None => iam.account_id.clone().ok_or_else(|| ImportError::Invalid {
+            path: files.display("sts/get-caller-identity.json"),
+            message: "missing, and no IAM file names the account: cannot tell which AWS \
+                      account this export is of"
+                .into(),
+        })?,
+    };
+    let region = capture.as_ref().and_then(|c| c.region.clone());
+    let captured_at = options
+        .captured_at
+        .or(capture.as_ref().map(|c| c.captured_at.0))
+        .or(iam.report_generated)
+        .ok_or_else(|| ImportError::Invalid {
+            path: files.display(CAPTURE_FILE),
+            message: "missing, and the export records no other capture time: pass --captured-at"
+                .into(),
+        })?;
+
+    let s3 = s3::collect(&mut files, &account_id, region.as_deref())?;
+    let trails = cloudtrail::collect(&mut files, &account_id)?;
+    let backup = backup::collect(&mut files, &account_id)?;
+    let keys = kms::collect(&mut files, &account_id)?;
+    let compute = compute::collect(&mut files, &account_id)?;
+
+    let mut tenant_settings = Vec::new();
+    tenant_settings.extend(s3.tenant);
+    tenant_settings.extend(compute.tenant);
+    tenant_settings.extend(iam.tenant);
+    let mut tenant_settings = (!tenant_settings.is_empty()).then_some(tenant_settings);
+
+    let source_version = capture
+        .as_ref()
+        .map(|c| {
+            [c.collector.as_deref(), c.aws_cli.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|v| !v.is_empty());
+    for p in iam.principals.iter_mut().flatten() {
+        p.account.clone_from(&account_id);
+    }
+    for g in iam.groups.iter_mut().flatten() {
+        g.account.clone_from(&account_id);
+    }
+    for g in iam.grants.iter_mut().flatten() {
+        g.account.clone_from(&account_id);
+    }
+    for t in tenant_settings.iter_mut().flatten() {
+        t.account.clone_from(&account_id);
+    }
+    let mut snapshot = Snapshot::empty();
+    snapshot.schema = SCHEMA_V1.into();
+    snapshot.captured_at = captured_at;
+    snapshot.accounts = vec![Account {
+        id: account_id,
+        provider: "aws".into(),
+        name: iam.alias,
+    }];
+    snapshot.principals = iam.principals;
+    snapshot.groups = iam.groups;
+    snapshot.grants = iam.grants;
+    snapshot.storage = s3.buckets;
+    snapshot.data_stores = compute.data_stores;
+    snapshot.audit_logs = trails;
+    snapshot.backup_plans = backup.plans;
+    snapshot.protected_resources = backup.protected;
+    snapshot.keys = keys;
+    snapshot.tenant_settings = tenant_settings;
+    snapshot.provenance = Some(Provenance {
+        tool: Some(format!("posture import aws {}", env!("CARGO_PKG_VERSION"))),
+        source_format: Some(SOURCE_FORMAT.into()),
+        source_version,
+        files: files.into_read(),
+    });
+    Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::EntityKind;
+    use std::fs;
+
+    fn export(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (rel, body) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(path, body).expect("write");
+        }
+        dir
+    }
+
+    const CAPTURE: (&str, &str) = (
+        CAPTURE_FILE,
+        r#"{"captured_at": "2026-11-20T09:00:00Z", "region": "eu-west-1"}"#,
+    );
+    const IDENTITY: (&str, &str) = (
+        "sts/get-caller-identity.json",
+        r#"{"Account": "111122223333", "Arn": "arn:aws:iam::111122223333:user/x"}"#,
+    );
+
+    #[test]
+    fn missing_sections_stay_absent_and_errors_mean_unset_or_unknown() {
+        let dir = export(&[
+            CAPTURE,
+            IDENTITY,
+            // BOM, as Windows tools write it.
+            (
+                "s3api/list-buckets.json",
+                "\u{feff}{\"Buckets\": [{\"Name\": \"b\"}]}",
+            ),
+            (
+                "s3api/buckets/b/get-bucket-encryption.json",
+                r#"{"Error": {"Code": "ServerSideEncryptionConfigurationNotFoundError"}}"#,
+            ),
+            (
+                "s3api/buckets/b/get-bucket-acl.json",
+                r#"{"Error": {"Code": "AccessDenied", "Message": "no"}}"#,
+            ),
+            (
+                "s3api/buckets/b/get-bucket-policy.json",
+                r#"{"Error": {"Code": "NoSuchBucketPolicy"}}"#,
+            ),
+        ]);
+        let s = import(dir.path(), &Options::default()).expect("imports");
+        assert_eq!(
+            s.captured_at,
+            crate::snapshot::time::parse("2026-11-20T09:00:00Z").expect("t")
+        );
+        for kind in EntityKind::ALL {
+            assert_eq!(
+                s.count(kind).is_some(),
+                kind == EntityKind::Storage,
+                "{kind}"
+            );
+        }
+        let b = &s.storage.as_ref().expect("storage")[0];
+        assert_eq!(b.encrypted, Some(false), "not configured = off");
+        assert_eq!(b.public_read, None, "ACL denied = unknown");
+        assert_eq!(b.versioning, None, "not collected = unknown");
+        assert_eq!(b.region.as_deref(), Some("eu-west-1"));
+        let files = s.provenance.expect("provenance").files;
+        assert_eq!(files.len(), 6, "{files:?}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_file_and_pointer() {
+        let dir = export(&[
+            CAPTURE,
+            IDENTITY,
+            (
+                "rds/describe-db-instances.json",
+                r#"{"DBInstances": [{"DBInstanceIdentifier": "d", "StorageEncrypted": "yes"}]}"#,
+            ),
+        ]);
+        let e = import(dir.path(), &Options::default()).expect_err("wrong type");
+        let text = e.to_string();
+        assert!(text.contains("describe-db-instances.json"), "{text}");
+        assert!(text.contains("/DBInstances/0/StorageEncrypted"), "{text}");
+        let dir = export(&[CAPTURE, IDENTITY, ("kms/list-keys.json", "{\"Keys\": [")]);
+        let e = import(dir.path(), &Options::default()).expect_err("truncated");
+        assert!(e.to_string().contains("list-keys.json"), "{e}");
+    }
+
+    #[test]
+    fn capture_time_and_account_are_required_from_somewhere() {
+        let dir = export(&[IDENTITY]);
+        let e = import(dir.path(), &Options::default()).expect_err("no time");
+        assert!(e.to_string().contains("--captured-at"), "{e}");
+        let ok = import(
+            dir.path(),
+            &Options {
+                captured_at: Some(5),
+            },
+        )
+        .expect("given");
+        assert_eq!(ok.captured_at, 5);
+        let dir = export(&[CAPTURE]);
+        let e = import(dir.path(), &Options::default()).expect_err("no account");
+        assert!(e.to_string().contains("which AWS account"), "{e}");
+        let e = import(&dir.path().join("nope"), &Options::default()).expect_err("no dir");
+        assert!(e.to_string().contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn path_escapes_in_listed_names_are_refused() {
+        let dir = export(&[
+            CAPTURE,
+            IDENTITY,
+            (
+                "cloudtrail/describe-trails.json",
+                r#"{"trailList": [{"Name": "../../etc"}]}"#,
+            ),
+        ]);
+        let e = import(dir.path(), &Options::default()).expect_err("escape");
+        assert!(e.to_string().contains("cannot be a directory name"), "{e}");
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Creates, in an emulated AWS account (moto), a state with known problems for the AWS
+# end-to-end test (tests/tests/aws_import.rs). Expects the AWS CLI on PATH, configured for the
+# emulator, and AWS_COLLECT_ENDPOINT set to its URL.
+set -euo pipefail
+e=(--endpoint-url "$AWS_COLLECT_ENDPOINT" --region us-east-1 --output json)
+a() { aws "$@" "${e[@]}" >/dev/null; }
+admin=arn:aws:iam::aws:policy/AdministratorAccess
+
+# alice: console user without MFA, administrator through the `admins` group.
+a iam create-group --group-name admins
+a iam attach-group-policy --group-name admins --policy-arn "$admin"
+a iam create-user --user-name alice
+a iam create-login-profile --user-name alice --password 'Corr3ct-Horse-Battery'
+a iam add-user-to-group --group-name admins --user-name alice
+# bob: console user with a virtual MFA device, administrator by a direct attachment.
+a iam create-user --user-name bob
+a iam create-login-profile --user-name bob --password 'Corr3ct-Horse-Battery'
+a iam attach-user-policy --user-name bob --policy-arn "$admin"
+serial=$(aws iam create-virtual-mfa-device --virtual-mfa-device-name bob "${e[@]}" \
+    --outfile /dev/null --bootstrap-method QRCodePNG --query VirtualMFADevice.SerialNumber --output text)
+a iam enable-mfa-device --user-name bob --serial-number "$serial" \
+    --authentication-code1 123456 --authentication-code2 654321
+# deploy: a machine identity with an access key that is never used.
+a iam create-user --user-name deploy
+a iam create-access-key --user-name deploy
+
+# S3: one public bucket, one locked-down bucket, one plain bucket without default encryption.
+a s3api create-bucket --bucket acme-public-site
+a s3api put-bucket-acl --bucket acme-public-site --acl public-read
+a s3api create-bucket --bucket acme-locked
+a s3api put-public-access-block --bucket acme-locked --public-access-block-configuration \
+    BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+a s3api put-bucket-encryption --bucket acme-locked --server-side-encryption-configuration \
+    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+a s3api put-bucket-versioning --bucket acme-locked --versioning-configuration Status=Enabled
+a s3api put-bucket-policy --bucket acme-locked --policy '{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::acme-locked","arn:aws:s3:::acme-locked/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}'
+a s3api create-bucket --bucket acme-plain
+
+# EBS: one unencrypted and one encrypted volume; encryption by default stays off.
+a ec2 create-volume --availability-zone us-east-1a --size 8
+a ec2 create-volume --availability-zone us-east-1a --size 8 --encrypted
+
+# KMS: one customer key rotating, one not.
+rotating=$(aws kms create-key --description rotating "${e[@]}" --query KeyMetadata.KeyId --output text)
+a kms enable-key-rotation --key-id "$rotating"
+a kms create-key --description static
+
+# RDS: an unencrypted database without automated backups.
+a rds create-db-instance --db-instance-identifier orders --engine postgres \
+    --db-instance-class db.t3.micro --master-username admin1 --master-user-password 'Corr3ct-Horse-1' \
+    --allocated-storage 20 --backup-retention-period 0 --no-storage-encrypted
+
+# AWS Backup: a daily plan keeping recovery points 7 days, in an unlocked vault.
+a backup create-backup-vault --backup-vault-name main
+a backup create-backup-plan --backup-plan '{"BackupPlanName":"daily-7d","Rules":[{"RuleName":"daily","TargetBackupVaultName":"main","ScheduleExpression":"cron(0 5 ? * * *)","Lifecycle":{"DeleteAfterDays":7}}]}'
+
+# No CloudTrail trail at all.

@@ -19,7 +19,8 @@ def key(id, created, last, active=True):
 P=[]
 P.append(user("aws-root","root",AWS,kind="root",admin=True,mfa=False,login="aws-admin@acme-analytics.example",
   created="2021-05-10T12:00:00Z",last="2026-09-02T10:11:00Z",src="local",employment=None,methods=[],
-  creds=[{"id":"password","kind":"password","active":True,"created":"2021-05-10T12:00:00Z"}],
+  creds=[{"id":"password","kind":"password","active":True,"created":"2021-05-10T12:00:00Z"},
+         key("AKIAACMEROOT0001","2021-05-10T12:30:00Z","2025-02-03T08:00:00Z")],
   attrs={"arn":"arn:aws:iam::111122223333:root"}))
 P.append(user("AIDAACMEPRIYA","priya.shah",AWS,login="priya.shah",admin=True,mfa=True,src="local",methods=["fido2"],
   creds=[{"id":"password","kind":"password","active":True,"created":"2024-02-01T09:00:00Z","last_used":"2026-11-19T08:30:00Z"},

@@ -306,7 +306,8 @@ fn waivers_mark_findings_and_report_expired_and_unused_ones() {
         "iam.stale-accounts",
         "iam.departed-accounts",
         "iam.credential-age",
-        "iam.root-credentials",
+        "iam.root-mfa",
+        "iam.root-access-keys",
         "iam.direct-admin-grants",
     ] {
         toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));

@@ -86,7 +86,8 @@ fn collected_emulated_account_is_imported_and_its_problems_found() {
         ("iam.admin-mfa", "alice", Status::Fail),
         ("iam.admin-mfa", "bob", Status::Pass),
         ("iam.admin-mfa", "root", Status::Fail),
-        ("iam.root-credentials", "root", Status::Fail),
+        ("iam.root-mfa", "root", Status::Fail),
+        ("iam.root-access-keys", "root", Status::Pass),
         ("iam.admin-count", "123456789012", Status::Pass),
         (
             "iam.direct-admin-grants",

@@ -31,3 +31,43 @@ pub fn who(p: &Principal) -> &'static str {
         PrincipalKind::User => "user",
     }
 }
+
+/// One not-evaluable finding of check `id` per AWS account whose root user is missing from
+/// the snapshot (the credential report, which lists it, was not collected).
+pub fn missing_roots(id: &str, cx: &Context, principals: &[Principal]) -> Vec<Finding> {
+    cx.accounts()
+        .iter()
+        .filter(|a| a.provider == "aws")
+        .filter(|a| {
+            !principals
+                .iter()
+                .any(|p| p.account == a.id && p.kind == PrincipalKind::Root)
+        })
+        .map(|a| {
+            Finding::not_evaluable(
+                id,
+                ResourceRef {
+                    kind: "account".into(),
+                    id: a.id.clone(),
+                    display_name: a.name.clone(),
+                    account: Some(a.id.clone()),
+                },
+                "the snapshot has no root user for this AWS account (credential report not collected?)",
+            )
+        })
+        .collect()
+}
+
+/// Root or break-glass: the accounts kept outside normal controls.
+pub fn is_root_like(p: &Principal) -> bool {
+    matches!(p.kind, PrincipalKind::Root | PrincipalKind::BreakGlass)
+}
+
+/// "root account" or "break-glass account".
+pub fn root_kind(p: &Principal) -> &'static str {
+    if p.kind == PrincipalKind::Root {
+        "root account"
+    } else {
+        "break-glass account"
+    }
+}

@@ -7,7 +7,8 @@ mod common;
 mod credential_age;
 mod departed_accounts;
 mod direct_admin_grants;
-mod root_credentials;
+mod root_access_keys;
+mod root_mfa;
 mod stale_accounts;
 mod user_mfa;
 
@@ -22,7 +23,8 @@ pub fn plugin() -> Plugin {
         .check(stale_accounts::check())
         .check(departed_accounts::check())
         .check(credential_age::check())
-        .check(root_credentials::check())
+        .check(root_mfa::check())
+        .check(root_access_keys::check())
         .check(direct_admin_grants::check())
 }
 

@@ -1,0 +1,109 @@
+//! `iam.root-access-keys`: the root account (and break-glass accounts) has no active access
+//! key or token.
+
+use crate::common::{is_root_like, missing_roots, root_kind};
+use posture_sdk::prelude::*;
+
+/// Check id.
+pub const ID: &str = "iam.root-access-keys";
+
+/// The check's declaration.
+pub fn check() -> Check {
+    Check::new(ID, evaluate)
+        .title("Root and break-glass accounts have no access keys")
+        .description(
+            "For each root or break-glass principal: fails when it has an access key or token \
+             that is active (or whose state is unknown), passes otherwise. One not-evaluable \
+             finding per AWS account whose root user is missing from the snapshot.",
+        )
+        .severity(Severity::Critical)
+        .rationale(
+            "A root access key cannot be limited by any policy; leaked through code, CI logs or \
+             a laptop, it gives full control of the account until someone notices.",
+        )
+        .remediation(
+            "Delete every access key of the root user (AWS console: Security credentials) and of \
+             break-glass accounts; use roles for automation.",
+        )
+        .soc2("CC6.1")
+        .iso27001("A.5.15")
+        .iso27001("A.8.2")
+        .iso27001("A.8.5")
+        .reads(&[EntityKind::Principals])
+}
+
+fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
+    let principals = snap.principals()?;
+    let mut out = missing_roots(ID, cx, principals);
+    for (i, p) in principals.iter().enumerate().filter(|(_, p)| is_root_like(p)) {
+        let keys: Vec<(usize, &Credential)> = p
+            .credentials
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(c.kind, CredentialKind::AccessKey | CredentialKind::Token)
+                    && c.active != Some(false)
+            })
+            .collect();
+        let res = resource::principal(p);
+        let kind = root_kind(p);
+        let mut f = if keys.is_empty() {
+            Finding::pass(ID, res, format!("{kind} {} has no active access key", p.name))
+        } else {
+            Finding::fail(
+                ID,
+                res,
+                format!("{kind} {} has {} active access key(s)", p.name, keys.len()),
+            )
+        };
+        f = f.evidence(
+            "active_keys",
+            keys.len().to_string(),
+            path(EntityKind::Principals, i, "credentials"),
+        );
+        for (j, c) in keys {
+            f = f.evidence(
+                "active_key",
+                c.id.clone(),
+                format!("/principals/{i}/credentials/{j}"),
+            );
+        }
+        out.push(f);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use posture_sdk::testing::{self, SnapshotBuilder};
+
+    fn status(key_active: Option<Option<bool>>) -> Status {
+        let mut p = testing::principal("root", "root");
+        p.kind = PrincipalKind::Root;
+        if let Some(active) = key_active {
+            p.credentials.push(Credential {
+                id: "AKIAROOT".into(),
+                kind: CredentialKind::AccessKey,
+                active,
+                created: None,
+                last_used: None,
+            });
+        }
+        let f = testing::run(
+            &crate::plugin(),
+            ID,
+            &SnapshotBuilder::new().principals(vec![p]).build(),
+            &[],
+        );
+        f[0].status
+    }
+
+    #[test]
+    fn active_keys_decide() {
+        assert_eq!(status(None), Status::Pass);
+        assert_eq!(status(Some(Some(true))), Status::Fail);
+        assert_eq!(status(Some(Some(false))), Status::Pass);
+        assert_eq!(status(Some(None)), Status::Fail, "unknown activity counts as active");
+    }
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 pub mod aws_emulator;
+pub mod conformance;
 
 use posture::build::{BuildOptions, build_plugin};
 use posture::config::Config;

@@ -15,8 +15,8 @@ pub fn check() -> Check {
         .description(
             "For each active access key, token or SSH key of an enabled principal: fails when it \
              was created more than `max-age-days` ago, or when it was last used (or, if never \
-             used, created) more than `max-unused-days` ago. Not evaluable when the creation date \
-             is unknown.",
+             used, created) more than `max-unused-days` ago. A limit of 0 switches that test \
+             off. Not evaluable when a date a test needs is unknown.",
         )
         .severity(Severity::Medium)
         .rationale(
@@ -32,8 +32,12 @@ pub fn check() -> Check {
         .soc2("CC6.1")
         .iso27001("A.5.17")
         .iso27001("A.8.5")
-        .param_int("max-age-days", 90, "oldest an active credential may be, in days")
-        .param_int("max-unused-days", 90, "longest an active credential may go unused, in days")
+        .param_int("max-age-days", 90, "oldest an active credential may be, in days (0: no limit)")
+        .param_int(
+            "max-unused-days",
+            90,
+            "longest an active credential may go unused, in days (0: no limit)",
+        )
         .reads(&[EntityKind::Principals])
 }
 
@@ -56,50 +60,55 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                 display_name: Some(format!("{} of {}", wit_name(c.kind), p.name)),
                 account: Some(p.account.clone()),
             };
-            let Some(created) = c.created else {
-                out.push(
-                    Finding::not_evaluable(
-                        ID,
-                        res,
-                        format!("creation date of credential {} is unknown", c.id),
-                    )
-                    .evidence("created", "unknown", format!("{base}/created")),
-                );
-                continue;
-            };
-            let age = cx.days_since(created);
-            let idle = cx.days_since(c.last_used.unwrap_or(created));
+            // A limit of 0 switches that half of the check off; the creation date is needed
+            // for the age, and for the idle time of a credential never used.
+            let age = c.created.map(|t| cx.days_since(t));
+            let idle = c.last_used.or(c.created).map(|t| cx.days_since(t));
             let mut problems = Vec::new();
-            if age > max_age {
-                problems.push(format!("is {age} days old (limit {max_age})"));
+            let mut unknown = Vec::new();
+            if max_age > 0 {
+                match age {
+                    Some(age) if age > max_age => {
+                        problems.push(format!("is {age} days old (limit {max_age})"))
+                    }
+                    Some(_) => {}
+                    None => unknown.push("creation date"),
+                }
             }
-            if idle > max_unused {
-                problems.push(match c.last_used {
-                    Some(_) => format!("was last used {idle} days ago (limit {max_unused})"),
-                    None => format!("has never been used in {idle} days (limit {max_unused})"),
-                });
+            if max_unused > 0 {
+                match idle {
+                    Some(idle) if idle > max_unused => problems.push(match c.last_used {
+                        Some(_) => format!("was last used {idle} days ago (limit {max_unused})"),
+                        None => format!("has never been used in {idle} days (limit {max_unused})"),
+                    }),
+                    Some(_) => {}
+                    None => unknown.push("creation date and last use"),
+                }
             }
-            let f = if problems.is_empty() {
-                Finding::pass(
-                    ID,
-                    res,
-                    format!("credential {} is {age} days old and in use", c.id),
-                )
-            } else {
+            let f = if !problems.is_empty() {
                 Finding::fail(
                     ID,
                     res,
                     format!("credential {} {}", c.id, problems.join(" and ")),
                 )
+            } else if let Some(what) = unknown.first() {
+                Finding::not_evaluable(ID, res, format!("{what} of credential {} is unknown", c.id))
+            } else {
+                let age = age.map_or_else(|| "of unknown age".into(), |a| format!("{a} days old"));
+                Finding::pass(ID, res, format!("credential {} is {age} and in use", c.id))
             };
             out.push(
-                f.evidence("created", rfc3339(created), format!("{base}/created"))
+                f.evidence("created", show_time(c.created), format!("{base}/created"))
                     .evidence(
                         "last_used",
                         show_time(c.last_used),
                         format!("{base}/last_used"),
                     )
-                    .evidence("age_days", age.to_string(), String::new()),
+                    .evidence(
+                        "age_days",
+                        age.map_or_else(|| "unknown".into(), |a| a.to_string()),
+                        String::new(),
+                    ),
             );
         }
     }
@@ -174,6 +183,28 @@ mod tests {
         assert_eq!(
             run(vec![key("k", 31, Some(0))], &p),
             vec![("k".into(), Status::Fail)]
+        );
+    }
+
+    #[test]
+    fn a_zero_limit_switches_its_test_off() {
+        let mut used_today = key("recent", 1, Some(0));
+        used_today.created = None;
+        let no_age = [("max-age-days", ParamValue::Integer(0))];
+        assert_eq!(
+            run(vec![used_today.clone(), key("old", 900, Some(1))], &no_age),
+            vec![
+                ("recent".into(), Status::Pass),
+                ("old".into(), Status::Pass)
+            ]
+        );
+        let no_idle = [("max-unused-days", ParamValue::Integer(0))];
+        assert_eq!(
+            run(vec![key("idle", 10, Some(500)), used_today], &no_idle),
+            vec![
+                ("idle".into(), Status::Pass),
+                ("recent".into(), Status::NotEvaluable)
+            ]
         );
     }
 }

@@ -35,7 +35,11 @@ pub fn check() -> Check {
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let principals = snap.principals()?;
     let mut out = missing_roots(ID, cx, principals);
-    for (i, p) in principals.iter().enumerate().filter(|(_, p)| is_root_like(p)) {
+    for (i, p) in principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_root_like(p))
+    {
         let keys: Vec<(usize, &Credential)> = p
             .credentials
             .iter()
@@ -48,7 +52,11 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         let res = resource::principal(p);
         let kind = root_kind(p);
         let mut f = if keys.is_empty() {
-            Finding::pass(ID, res, format!("{kind} {} has no active access key", p.name))
+            Finding::pass(
+                ID,
+                res,
+                format!("{kind} {} has no active access key", p.name),
+            )
         } else {
             Finding::fail(
                 ID,
@@ -104,6 +112,10 @@ mod tests {
         assert_eq!(status(None), Status::Pass);
         assert_eq!(status(Some(Some(true))), Status::Fail);
         assert_eq!(status(Some(Some(false))), Status::Pass);
-        assert_eq!(status(Some(None)), Status::Fail, "unknown activity counts as active");
+        assert_eq!(
+            status(Some(None)),
+            Status::Fail,
+            "unknown activity counts as active"
+        );
     }
 }

@@ -35,7 +35,11 @@ pub fn check() -> Check {
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let principals = snap.principals()?;
     let mut out = missing_roots(ID, cx, principals);
-    for (i, p) in principals.iter().enumerate().filter(|(_, p)| is_root_like(p)) {
+    for (i, p) in principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_root_like(p))
+    {
         let res = resource::principal(p);
         let kind = root_kind(p);
         let f = match p.mfa_enabled {

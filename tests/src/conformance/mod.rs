@@ -1,0 +1,338 @@
+//! Conformance with peer tools: their own test cases (../shared/realdata) replayed through our
+//! importers or a test-side adapter and our real plugins, and our pass/fail per peer control
+//! compared with the peer's expected answer.
+//!
+//! Which of our checks answers which peer control is a table per suite
+//! (`tests/conformance/<suite>.toml`). A case whose control is not in the table is counted as
+//! not covered, never dropped. A covered case agrees when our mapped checks fail exactly when
+//! the peer's rule does; "not evaluable" never agrees with anything. No finding at all means
+//! nothing in the input is in our checks' scope, which is a pass.
+
+pub mod custodian;
+pub mod trivy;
+
+use crate::{first_party_plugins, load_all, plugin_dir, root, tokio_rt};
+use posture::config::{CheckConfig, Config};
+use posture::model::Status;
+use posture::runtime::{LoadedPlugin, Runtime};
+use posture::scan::{self, ScanOptions};
+use posture::snapshot::Snapshot;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// `../shared/realdata`, the peer data; panics with a clear message when it is missing (a
+/// conformance test must not pass by skipping).
+pub fn realdata() -> PathBuf {
+    let dir = std::env::var_os("POSTURE_REALDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/realdata"));
+    assert!(
+        dir.join("README.md").is_file(),
+        "the peer data is missing: expected ../shared/realdata beside the project root (or set \
+         POSTURE_REALDATA); {} has no README.md",
+        dir.display()
+    );
+    dir
+}
+
+/// One peer test case, converted.
+pub struct Case {
+    /// Where it comes from (peer test name).
+    pub name: String,
+    /// The peer's control id, e.g. `AWS-0057` or `MS.AAD.7.1v1`.
+    pub control: String,
+    /// The input as our snapshot, or why it could not be converted.
+    pub snapshot: Result<Snapshot, String>,
+    /// The evaluation time the peer's answer assumes (Unix seconds).
+    pub now: i64,
+    /// The peer's answer: the control fails on this input.
+    pub peer_fails: bool,
+}
+
+/// How one peer control is answered by our checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// Our checks; the control fails when any of them fails.
+    pub checks: Vec<String>,
+    /// Parameters per check, e.g. the peer's thresholds.
+    #[serde(default)]
+    pub params: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Why this mapping holds, and how the rules differ.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A case where we know we differ from the peer, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownDisagreement {
+    /// Peer control.
+    pub control: String,
+    /// Peer test name.
+    pub case: String,
+    /// Why: our bug not fixed yet, the peer's rule differs on purpose, or data the importer
+    /// (or the peer's input) cannot carry.
+    pub reason: String,
+}
+
+/// A suite's table: peer control id → mapping, and the disagreements we know and explain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    /// The mapped controls.
+    pub controls: BTreeMap<String, Mapping>,
+    /// Every disagreement, explained; the conformance test requires this list to be exactly
+    /// the disagreements found.
+    #[serde(default)]
+    pub disagreements: Vec<KnownDisagreement>,
+}
+
+impl Table {
+    /// Disagreements found but not listed, and listed ones no longer found.
+    pub fn unexplained(&self, result: &SuiteResult) -> (Vec<String>, Vec<String>) {
+        let key = |control: &str, case: &str| format!("{control} {case}");
+        let listed: std::collections::BTreeSet<String> = self
+            .disagreements
+            .iter()
+            .map(|d| key(&d.control, &d.case))
+            .collect();
+        let found: std::collections::BTreeSet<String> = result
+            .disagreements
+            .iter()
+            .map(|d| key(&d.control, &d.case))
+            .collect();
+        (
+            found.difference(&listed).cloned().collect(),
+            listed.difference(&found).cloned().collect(),
+        )
+    }
+}
+
+impl Table {
+    /// Reads `tests/conformance/<suite>.toml`.
+    pub fn load(suite: &str) -> Table {
+        let path = root().join(format!("tests/conformance/{suite}.toml"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
+
+/// Our answer for one case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ours {
+    /// A mapped check failed.
+    Fail,
+    /// Every mapped check passed.
+    Pass,
+    /// No mapped check failed, and some could not decide (with their messages).
+    NotEvaluable(String),
+    /// The case could not be converted or scanned.
+    Error(String),
+}
+
+impl fmt::Display for Ours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ours::Fail => f.write_str("fail"),
+            Ours::Pass => f.write_str("pass"),
+            Ours::NotEvaluable(why) => write!(f, "not evaluable ({why})"),
+            Ours::Error(why) => write!(f, "error ({why})"),
+        }
+    }
+}
+
+/// The five first-party plugins, loaded once, evaluating snapshots with chosen checks.
+pub struct Evaluator {
+    plugins: Vec<Arc<LoadedPlugin>>,
+    tokio: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+impl Default for Evaluator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Evaluator {
+    /// Builds (or reuses) and loads the first-party plugins.
+    pub fn new() -> Evaluator {
+        let dir = plugin_dir(&first_party_plugins());
+        let rt = Runtime::new(Some(&root().join("target/e2e-cache"))).expect("runtime");
+        Evaluator {
+            plugins: load_all(&rt, dir.path()),
+            tokio: tokio_rt(),
+            _dir: dir,
+        }
+    }
+
+    /// Runs only `mapping`'s checks, with its parameters, on `snapshot` at `now`.
+    pub fn evaluate(&self, snapshot: Snapshot, now: i64, mapping: &Mapping) -> Ours {
+        let mut config = Config::default();
+        for p in &self.plugins {
+            for c in &p.info.checks {
+                let wanted = mapping.checks.contains(&c.id);
+                config.checks.insert(
+                    c.id.clone(),
+                    CheckConfig {
+                        enabled: Some(wanted),
+                        params: mapping.params.get(&c.id).cloned().unwrap_or_default(),
+                        ..CheckConfig::default()
+                    },
+                );
+            }
+        }
+        let planned = match scan::plan(&self.plugins, &config) {
+            Ok(p) => p,
+            Err(e) => return Ours::Error(e.to_string()),
+        };
+        let report = self.tokio.block_on(scan::run(
+            planned,
+            Arc::new(snapshot),
+            "conformance".into(),
+            &config,
+            ScanOptions { jobs: 1, now },
+            None,
+        ));
+        if let Some(run) = report.plugins.iter().find(|r| r.error.is_some()) {
+            return Ours::Error(format!("{}: {:?}", run.name, run.error));
+        }
+        let mut undecided = Vec::new();
+        let mut any = false;
+        for f in &report.findings {
+            any = true;
+            match f.status {
+                Status::Fail => return Ours::Fail,
+                Status::Pass => {}
+                Status::NotEvaluable | Status::Error => {
+                    undecided.push(format!("{}: {}", f.check_id, f.message));
+                }
+            }
+        }
+        // No finding at all: nothing in the input is in the checks' scope (a check with
+        // missing data says so with a not-evaluable finding), so nothing fails.
+        let _ = any;
+        if undecided.is_empty() {
+            Ours::Pass
+        } else {
+            Ours::NotEvaluable(undecided.join("; "))
+        }
+    }
+}
+
+/// One case where we and the peer differ.
+pub struct Disagreement {
+    /// Peer control.
+    pub control: String,
+    /// Peer test name.
+    pub case: String,
+    /// The peer's answer.
+    pub peer_fails: bool,
+    /// Ours.
+    pub ours: Ours,
+}
+
+/// A suite's outcome.
+pub struct SuiteResult {
+    /// Suite name.
+    pub name: String,
+    /// Cases read.
+    pub cases: usize,
+    /// Cases whose control is mapped.
+    pub covered: usize,
+    /// Covered cases where we agree.
+    pub agreeing: usize,
+    /// Covered cases where we differ.
+    pub disagreements: Vec<Disagreement>,
+    /// Cases per unmapped control.
+    pub not_covered: BTreeMap<String, usize>,
+    /// Covered cases per mapped control: (cases, agreeing).
+    pub per_control: BTreeMap<String, (usize, usize)>,
+}
+
+impl SuiteResult {
+    /// Agreement on covered cases, in percent (100 when nothing is covered).
+    pub fn agreement(&self) -> f64 {
+        if self.covered == 0 {
+            return 0.0;
+        }
+        100.0 * self.agreeing as f64 / self.covered as f64
+    }
+}
+
+/// Replays `cases` against `table`.
+pub fn run_suite(name: &str, table: &Table, cases: Vec<Case>, eval: &Evaluator) -> SuiteResult {
+    let mut result = SuiteResult {
+        name: name.to_string(),
+        cases: cases.len(),
+        covered: 0,
+        agreeing: 0,
+        disagreements: Vec::new(),
+        not_covered: BTreeMap::new(),
+        per_control: BTreeMap::new(),
+    };
+    for case in cases {
+        let Some(mapping) = table.controls.get(&case.control) else {
+            *result.not_covered.entry(case.control).or_default() += 1;
+            continue;
+        };
+        result.covered += 1;
+        let ours = match case.snapshot {
+            Ok(s) => eval.evaluate(s, case.now, mapping),
+            Err(e) => Ours::Error(e),
+        };
+        let agrees = matches!(
+            (&ours, case.peer_fails),
+            (Ours::Fail, true) | (Ours::Pass, false)
+        );
+        let entry = result.per_control.entry(case.control.clone()).or_default();
+        entry.0 += 1;
+        if agrees {
+            entry.1 += 1;
+            result.agreeing += 1;
+        } else {
+            result.disagreements.push(Disagreement {
+                control: case.control,
+                case: case.name,
+                peer_fails: case.peer_fails,
+                ours,
+            });
+        }
+    }
+    result
+}
+
+impl fmt::Display for SuiteResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} cases, {} covered, {} agreeing ({:.1} %), {} not covered ({} controls)",
+            self.name,
+            self.cases,
+            self.covered,
+            self.agreeing,
+            self.agreement(),
+            self.cases - self.covered,
+            self.not_covered.len()
+        )?;
+        for (control, (n, ok)) in &self.per_control {
+            writeln!(f, "  {control:<28} {ok}/{n}")?;
+        }
+        for d in &self.disagreements {
+            writeln!(
+                f,
+                "  DISAGREE {} {}: peer {}, ours {}",
+                d.control,
+                d.case,
+                if d.peer_fails { "fail" } else { "pass" },
+                d.ours
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -95,7 +95,7 @@ fn trails(trails: &[Value]) -> Value {
                     "name": format!("trail-{i}"),
                     "service": "cloudtrail",
                     "enabled": true,
-                    "logging": t.get("islogging").map_or(true, |_| flag(t, "islogging")),
+                    "logging": t.get("islogging").is_none_or(|_| flag(t, "islogging")),
                     "all_regions": flag(t, "ismultiregion"),
                     "management_events": true,
                     "integrity_validation": flag(t, "enablelogfilevalidation"),

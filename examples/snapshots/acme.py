@@ -157,7 +157,7 @@ snap={
   {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False},
   {"account":SANDBOX,"service":"aws-s3","public_access_block":PAB_ON},
   {"account":LABS,"service":"sharepoint","external_sharing":"existing-guests","guest_expiry_enabled":True,"guest_expiry_days":60},
-  {"account":LABS,"service":"m365","audit_logging_enabled":False}]
+  {"account":LABS,"service":"m365","audit_logging_enabled":False,"mfa_enforced":True}]
 }
 open("acme.json","w").write(json.dumps(snap,indent=2)+"\n")
 bad={"schema":"posture.snapshot/v1","captured_at":"2026-11-20T09:00:00Z","accounts":[{"id":AWS,"provider":"aws"}],

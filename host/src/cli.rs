@@ -70,7 +70,8 @@ enum Command {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// What the export is: `aws` (a directory written by examples/collect/aws.sh).
+    /// What the export is: `aws` (a directory written by examples/collect/aws.sh),
+    /// `scubagear` (ProviderSettingsExport.json of ScubaGear, Microsoft 365).
     #[arg(value_name = "SOURCE")]
     source: posture::import::Source,
     /// The export: a directory or a file, depending on SOURCE.
@@ -82,6 +83,9 @@ struct ImportArgs {
     /// Capture time (RFC 3339) when the export does not record one, or to override it.
     #[arg(long, value_name = "TIME")]
     captured_at: Option<String>,
+    /// Account id (tenant domain, customer id) when the export does not name its account.
+    #[arg(long, value_name = "ID")]
+    account: Option<String>,
 }
 
 #[derive(Args)]
@@ -419,7 +423,10 @@ fn import_cmd(args: ImportArgs) -> Result<ExitCode> {
         .map(posture::snapshot::time::parse)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--captured-at: {e}"))?;
-    let options = posture::import::Options { captured_at };
+    let options = posture::import::Options {
+        captured_at,
+        account: args.account,
+    };
     let snapshot = posture::import::import(args.source, &args.path, &options)?;
     let json = serde_json::to_string_pretty(&snapshot)?;
     match &args.output {

@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
-use posture_e2e::conformance::{Evaluator, SuiteResult, Table, run_suite, trivy};
+use posture_e2e::conformance::{Evaluator, SuiteResult, Table, run_suite, scuba, trivy};
 
 /// The agreement issue 4 asks for on covered cases.
 const TARGET: f64 = 95.0;
@@ -58,5 +58,24 @@ fn trivy_aws_cases() {
             "AWS-0080",
         ],
         91.0,
+    );
+}
+
+#[test]
+fn scubagear_m365_cases() {
+    let eval = Evaluator::new();
+    let table = Table::load("scubagear");
+    let result = run_suite("scubagear", &table, scuba::scubagear_cases(), &eval);
+    check(
+        &table,
+        &result,
+        // MFA, admin count, external sharing, audit logging.
+        &[
+            "MS.AAD.3.2v2",
+            "MS.AAD.7.1v1",
+            "MS.SHAREPOINT.1.1v1",
+            "MS.SECURITYSUITE.5.1v1",
+        ],
+        84.0,
     );
 }

@@ -7,6 +7,7 @@
 
 pub mod aws;
 mod files;
+pub mod scubagear;
 
 pub use files::{Answer, ExportFiles};
 
@@ -19,6 +20,8 @@ pub enum Source {
     /// A directory of AWS CLI `--output json` answers in the layout `examples/collect/aws.sh`
     /// writes (docs/import-aws.md).
     Aws,
+    /// CISA ScubaGear's Microsoft 365 provider export (`ProviderSettingsExport.json`).
+    Scubagear,
 }
 
 impl Source {
@@ -26,6 +29,7 @@ impl Source {
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Aws => "aws",
+            Source::Scubagear => "scubagear",
         }
     }
 }
@@ -35,6 +39,8 @@ impl Source {
 pub struct Options {
     /// Capture time (Unix seconds) overriding the one the export records.
     pub captured_at: Option<i64>,
+    /// Account id (tenant domain, customer id) for exports that do not name their account.
+    pub account: Option<String>,
 }
 
 /// Why an export could not be imported.
@@ -78,6 +84,7 @@ pub enum ImportError {
 pub fn import(source: Source, path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let snapshot = match source {
         Source::Aws => aws::import(path, options)?,
+        Source::Scubagear => scubagear::import(path, options)?,
     };
     validated(snapshot, path)
 }

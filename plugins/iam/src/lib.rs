@@ -10,6 +10,7 @@ mod direct_admin_grants;
 mod root_access_keys;
 mod root_mfa;
 mod stale_accounts;
+mod tenant_mfa;
 mod user_mfa;
 
 use posture_sdk::Plugin;
@@ -19,6 +20,7 @@ pub fn plugin() -> Plugin {
     Plugin::new("posture-iam", env!("CARGO_PKG_VERSION"), "posture")
         .check(admin_mfa::check())
         .check(user_mfa::check())
+        .check(tenant_mfa::check())
         .check(admin_count::check())
         .check(stale_accounts::check())
         .check(departed_accounts::check())

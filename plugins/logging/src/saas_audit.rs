@@ -15,7 +15,8 @@ pub fn check() -> Check {
         .description(
             "For each Microsoft 365 or Google Workspace account: passes when tenant settings say \
              audit logging is enabled or an audit log of the tenant is enabled; fails when what \
-             is known says it is off; not evaluable when the snapshot says nothing.",
+             is known says it is off; not evaluable when the snapshot says nothing (either \
+             kind may be missing, not both).",
         )
         .severity(Severity::High)
         .rationale(
@@ -35,8 +36,14 @@ pub fn check() -> Check {
 }
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
-    let settings = snap.tenant_settings()?;
-    let logs = snap.audit_logs()?;
+    // Either kind can say audit logging is on; one of them missing is fine as long as the
+    // other says something (a tenant's audit switch lives in its settings).
+    let (settings, logs) = match (snap.tenant_settings(), snap.audit_logs()) {
+        (Ok(s), Ok(l)) => (s, l),
+        (Ok(s), Err(_)) => (s, &[][..]),
+        (Err(_), Ok(l)) => (&[][..], l),
+        (Err(e), Err(_)) => return Err(e.into()),
+    };
     let mut out = Vec::new();
     for a in cx
         .accounts()
@@ -129,5 +136,22 @@ mod tests {
     #[test]
     fn non_saas_accounts_are_skipped() {
         assert!(status(Some(false), None, "aws").is_empty());
+    }
+
+    #[test]
+    fn one_kind_missing_is_enough_not_both() {
+        let mut t = testing::tenant_settings("m365");
+        t.audit_logging_enabled = Some(false);
+        let only_settings = SnapshotBuilder::new().tenant_settings(vec![t]).build();
+        let f = testing::run_as(&crate::plugin(), ID, &only_settings, "m365", &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        let mut l = testing::audit_log("ual", "m365-unified-audit-log");
+        l.enabled = Some(true);
+        let only_logs = SnapshotBuilder::new().audit_logs(vec![l]).build();
+        let f = testing::run_as(&crate::plugin(), ID, &only_logs, "m365", &[]);
+        assert_eq!(f[0].status, Status::Pass);
+        let neither = SnapshotBuilder::new().build();
+        let f = testing::run_as(&crate::plugin(), ID, &neither, "m365", &[]);
+        assert_eq!(f[0].status, Status::NotEvaluable);
     }
 }

@@ -1,5 +1,5 @@
-//! `sharing.tenant-sharing-level`: SaaS file-sharing services do not allow
-//! anyone-with-the-link sharing tenant-wide.
+//! `sharing.tenant-sharing-level`: SaaS file-sharing services do not allow sharing wider than
+//! a chosen level tenant-wide (by default: no anyone-with-the-link sharing).
 
 use posture_sdk::prelude::*;
 
@@ -15,8 +15,9 @@ pub fn check() -> Check {
         .title("Tenant sharing does not allow anyone-with-the-link")
         .description(
             "For SharePoint, OneDrive and Google Drive tenant settings: fails when the widest \
-             sharing allowed is `anyone` (links that work without signing in), passes for \
-             narrower levels, not evaluable when unknown.",
+             sharing allowed is wider than `max-level` (by default `new-and-existing-guests`, so \
+             only `anyone`, links that work without signing in, fails), passes otherwise, not \
+             evaluable when unknown.",
         )
         .severity(Severity::High)
         .rationale(
@@ -33,10 +34,44 @@ pub fn check() -> Check {
         .soc2("C1.1")
         .iso27001("A.5.14")
         .iso27001("A.8.3")
+        .param_text(
+            "max-level",
+            "new-and-existing-guests",
+            "widest sharing allowed: internal-only, existing-guests, new-and-existing-guests or anyone",
+        )
         .reads(&[EntityKind::TenantSettings])
 }
 
-fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
+/// Sharing levels from narrowest to widest, by their WIT names.
+const LEVELS: [(&str, SharingLevel); 4] = [
+    ("internal-only", SharingLevel::InternalOnly),
+    ("existing-guests", SharingLevel::ExistingGuests),
+    (
+        "new-and-existing-guests",
+        SharingLevel::NewAndExistingGuests,
+    ),
+    ("anyone", SharingLevel::Anyone),
+];
+
+fn rank(level: SharingLevel) -> usize {
+    LEVELS
+        .iter()
+        .position(|(_, l)| *l == level)
+        .unwrap_or(LEVELS.len())
+}
+
+fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
+    let max_name = cx.text("max-level")?;
+    let max = LEVELS
+        .iter()
+        .find(|(name, _)| *name == max_name)
+        .map(|(_, l)| *l)
+        .ok_or_else(|| {
+            CheckError::Param(format!(
+                "`max-level` must be one of internal-only, existing-guests, \
+                 new-and-existing-guests, anyone (got `{max_name}`)"
+            ))
+        })?;
     let mut out = Vec::new();
     for (i, t) in snap.tenant_settings()?.iter().enumerate() {
         if !SERVICES.contains(&t.service.as_str()) {
@@ -44,10 +79,19 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         }
         let res = resource::tenant_settings(t);
         let f = match t.external_sharing {
-            Some(SharingLevel::Anyone) => Finding::fail(
+            Some(SharingLevel::Anyone) if rank(max) < rank(SharingLevel::Anyone) => Finding::fail(
                 ID,
                 res,
                 format!("{} allows anyone-with-the-link sharing", t.service),
+            ),
+            Some(level) if rank(level) > rank(max) => Finding::fail(
+                ID,
+                res,
+                format!(
+                    "{} allows sharing with {} (widest allowed: {max_name})",
+                    t.service,
+                    wit_name(level)
+                ),
             ),
             Some(level) => Finding::pass(
                 ID,
@@ -129,5 +173,27 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::NotEvaluable);
         assert_eq!(f[0].resource.id, "tenant_settings");
+    }
+
+    #[test]
+    fn max_level_narrows_what_passes() {
+        let snap = SnapshotBuilder::new()
+            .tenant_settings(vec![
+                tenant("sharepoint", Some(SharingLevel::NewAndExistingGuests)),
+                tenant("onedrive", Some(SharingLevel::ExistingGuests)),
+            ])
+            .build();
+        let p = [("max-level", ParamValue::Text("existing-guests".into()))];
+        let got = testing::outcomes(testing::run(&crate::plugin(), ID, &snap, &p));
+        assert_eq!(
+            got,
+            vec![
+                ("sharepoint".into(), Status::Fail),
+                ("onedrive".into(), Status::Pass)
+            ]
+        );
+        let bad = [("max-level", ParamValue::Text("everyone".into()))];
+        let f = testing::run(&crate::plugin(), ID, &snap, &bad);
+        assert_eq!(f[0].status, Status::Error, "{f:?}");
     }
 }

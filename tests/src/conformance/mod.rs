@@ -9,6 +9,7 @@
 //! nothing in the input is in our checks' scope, which is a pass.
 
 pub mod custodian;
+pub mod scuba;
 pub mod trivy;
 
 use crate::{first_party_plugins, load_all, plugin_dir, root, tokio_rt};

@@ -58,12 +58,16 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let mut iam = iam::collect(&mut files)?;
     let account_id = match identity {
         Some(id) => id.account,
-        None => iam.account_id.clone().ok_or_else(|| ImportError::Invalid {
-            path: files.display("sts/get-caller-identity.json"),
-            message: "missing, and no IAM file names the account: cannot tell which AWS \
+        None => iam
+            .account_id
+            .clone()
+            .or(options.account.clone())
+            .ok_or_else(|| ImportError::Invalid {
+                path: files.display("sts/get-caller-identity.json"),
+                message: "missing, and no IAM file names the account: cannot tell which AWS \
                       account this export is of"
-                .into(),
-        })?,
+                    .into(),
+            })?,
     };
     let region = capture.as_ref().and_then(|c| c.region.clone());
     let captured_at = options
@@ -234,6 +238,7 @@ mod tests {
             dir.path(),
             &Options {
                 captured_at: Some(5),
+                ..Options::default()
             },
         )
         .expect("given");

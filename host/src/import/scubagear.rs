@@ -1,0 +1,492 @@
+//! The Microsoft 365 importer: CISA ScubaGear's provider export (`ProviderSettingsExport.json`,
+//! UTF-8 with a byte-order mark) → a snapshot of one Microsoft 365 tenant.
+//!
+//! Read: the tenant's identity, privileged users and their roles (administrators = Global
+//! Administrators; every role assignment becomes a grant), conditional access policies (is MFA
+//! enforced for every user and every app? exclusions the embedded ScubaGear configuration
+//! documents as intentional for its MFA policy are accepted), the unified audit log setting,
+//! and SharePoint / OneDrive external sharing. A section the export lacks leaves its entity kind or setting
+//! unknown.
+
+use super::{ExportFiles, ImportError, Options};
+use crate::snapshot::{
+    Account, Grant, Principal, PrincipalKind, Provenance, SCHEMA_V1, SharingLevel, Snapshot,
+    SubjectKind, TenantSettings,
+};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The provenance `source_format` of this importer.
+pub const SOURCE_FORMAT: &str = "scubagear-provider-export";
+
+/// The role whose holders posture counts as the tenant's administrators.
+pub const GLOBAL_ADMIN: &str = "Global Administrator";
+
+/// Roles that administer the whole tenant or its privileges (grants marked administrative).
+const ADMIN_ROLES: &[&str] = &[GLOBAL_ADMIN, "Privileged Role Administrator"];
+
+/// A list the Graph API may send as `null`.
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Export {
+    tenant_details: Option<Vec<TenantDetail>>,
+    tenant_id: Option<String>,
+    timestamp_zulu: Option<String>,
+    module_version: Option<String>,
+    conditional_access_policies: Option<Vec<CaPolicy>>,
+    privileged_users: Option<BTreeMap<String, PrivilegedUser>>,
+    admin_audit_log_config: Option<Vec<AuditConfig>>,
+    #[serde(rename = "SPO_tenant")]
+    spo_tenant: Option<Vec<SpoTenant>>,
+    scuba_config: Option<ScubaConfig>,
+}
+
+/// The part of ScubaGear's configuration (which it embeds in the export) posture honours:
+/// conditional-access exclusions the operator documented as intentional (break-glass
+/// accounts) for the MFA policy.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ScubaConfig {
+    #[serde(rename = "Aad")]
+    aad: BTreeMap<String, AadPolicyConfig>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AadPolicyConfig {
+    #[serde(rename = "CapExclusions")]
+    cap_exclusions: Option<CapExclusions>,
+}
+
+/// Exclusions documented as intentional.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct CapExclusions {
+    #[serde(deserialize_with = "nullable")]
+    users: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    groups: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    applications: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    guest_user_types: Vec<String>,
+}
+
+/// ScubaGear's policy id for "MFA for all users", whose documented exclusions are accepted.
+const MFA_POLICY: &str = "MS.AAD.3.2v2";
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct TenantDetail {
+    display_name: Option<String>,
+    domain_name: Option<String>,
+    tenant_id: Option<String>,
+}
+
+/// A conditional access policy (Graph `conditionalAccessPolicy`, as ScubaGear exports it).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct CaPolicy {
+    state: Option<String>,
+    conditions: Option<Conditions>,
+    grant_controls: Option<GrantControls>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct Conditions {
+    users: Option<Users>,
+    applications: Option<Applications>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct Users {
+    #[serde(deserialize_with = "nullable")]
+    include_users: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    exclude_users: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    exclude_groups: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    exclude_roles: Vec<String>,
+    exclude_guests_or_external_users: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct Applications {
+    #[serde(deserialize_with = "nullable")]
+    include_applications: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    exclude_applications: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct GrantControls {
+    #[serde(deserialize_with = "nullable")]
+    built_in_controls: Vec<String>,
+    authentication_strength: Option<AuthenticationStrength>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct AuthenticationStrength {
+    #[serde(deserialize_with = "nullable")]
+    allowed_combinations: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PrivilegedUser {
+    #[serde(rename = "DisplayName")]
+    display_name: Option<String>,
+    #[serde(rename = "OnPremisesImmutableId")]
+    on_premises_immutable_id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    roles: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct AuditConfig {
+    unified_audit_log_ingestion_enabled: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct SpoTenant {
+    sharing_capability: Option<i64>,
+    #[serde(rename = "ODBSharingCapability")]
+    odb_sharing_capability: Option<i64>,
+}
+
+/// Authentication-strength combinations that are multi-factor on their own (the others need
+/// a second method, written `a,b`).
+const MULTI_FACTOR_METHODS: &[&str] = &[
+    "windowsHelloForBusiness",
+    "fido2",
+    "x509CertificateMultiFactor",
+    "deviceBasedPush",
+    "temporaryAccessPassOneTime",
+    "temporaryAccessPassMultiUse",
+    "federatedMultiFactor",
+];
+
+/// Every item of `excluded` is documented in `accepted`.
+fn all_accepted(excluded: &[String], accepted: &[String]) -> bool {
+    excluded.iter().all(|x| accepted.contains(x))
+}
+
+impl CaPolicy {
+    /// Enabled, for all users and all cloud apps, with no exclusion beyond those documented in
+    /// `accepted`, granting access only with MFA (the built-in control or an authentication
+    /// strength of multi-factor combinations).
+    fn enforces_mfa_for_everyone(&self, accepted: &CapExclusions) -> bool {
+        let (Some(c), Some(g)) = (&self.conditions, &self.grant_controls) else {
+            return false;
+        };
+        let (Some(u), Some(a)) = (&c.users, &c.applications) else {
+            return false;
+        };
+        let guests = match &u.exclude_guests_or_external_users {
+            None | Some(serde_json::Value::Null) => true,
+            Some(v) => v
+                .get("GuestOrExternalUserTypes")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|types| {
+                    types
+                        .split(',')
+                        .all(|t| accepted.guest_user_types.iter().any(|a| a == t.trim()))
+                }),
+        };
+        let everyone = u.include_users.iter().any(|x| x == "All")
+            && all_accepted(&u.exclude_users, &accepted.users)
+            && all_accepted(&u.exclude_groups, &accepted.groups)
+            && u.exclude_roles.is_empty()
+            && guests;
+        let everywhere = a.include_applications.iter().any(|x| x == "All")
+            && all_accepted(&a.exclude_applications, &accepted.applications);
+        let mfa = g.built_in_controls.iter().any(|c| c == "mfa")
+            || g.authentication_strength.as_ref().is_some_and(|s| {
+                !s.allowed_combinations.is_empty()
+                    && s.allowed_combinations
+                        .iter()
+                        .all(|c| c.contains(',') || MULTI_FACTOR_METHODS.contains(&c.as_str()))
+            });
+        self.state.as_deref() == Some("enabled") && everyone && everywhere && mfa
+    }
+}
+
+/// SharePoint's sharing slider value → level (0 only people in the organisation, 3 existing
+/// guests, 1 new and existing guests, 2 anyone).
+fn sharing_level(v: i64) -> Option<SharingLevel> {
+    match v {
+        0 => Some(SharingLevel::InternalOnly),
+        3 => Some(SharingLevel::ExistingGuests),
+        1 => Some(SharingLevel::NewAndExistingGuests),
+        2 => Some(SharingLevel::Anyone),
+        _ => None,
+    }
+}
+
+fn settings(account: &str, service: &str) -> TenantSettings {
+    TenantSettings {
+        account: account.to_string(),
+        service: service.into(),
+        external_sharing: None,
+        sharing_allowed_domains: None,
+        audit_logging_enabled: None,
+        public_access_block: None,
+        default_encryption: None,
+        guest_expiry_enabled: None,
+        guest_expiry_days: None,
+        mfa_enforced: None,
+        attributes: None,
+    }
+}
+
+/// Imports the provider export file `path`.
+pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
+    let (mut files, name) = ExportFiles::open_file(path)?;
+    let export: Export = files.document(&name)?.ok_or_else(|| ImportError::Invalid {
+        path: path.display().to_string(),
+        message: "no such file".into(),
+    })?;
+    let detail = export.tenant_details.as_ref().and_then(|d| d.first());
+    let account_id = options
+        .account
+        .clone()
+        .or_else(|| detail.and_then(|d| d.domain_name.clone()))
+        .or_else(|| detail.and_then(|d| d.tenant_id.clone()))
+        .or(export.tenant_id.clone())
+        .ok_or_else(|| ImportError::Invalid {
+            path: path.display().to_string(),
+            message: "the export names no tenant (no tenant_details or tenant_id): pass --account"
+                .into(),
+        })?;
+    let captured_at = options
+        .captured_at
+        .or_else(|| {
+            export
+                .timestamp_zulu
+                .as_deref()
+                .and_then(|t| crate::snapshot::time::parse(t).ok())
+        })
+        .ok_or_else(|| ImportError::Invalid {
+            path: path.display().to_string(),
+            message: "the export records no capture time (timestamp_zulu): pass --captured-at"
+                .into(),
+        })?;
+
+    let mut tenant = settings(&account_id, "m365");
+    let accepted = export
+        .scuba_config
+        .as_ref()
+        .and_then(|c| c.aad.get(MFA_POLICY))
+        .and_then(|p| p.cap_exclusions.as_ref());
+    let none = CapExclusions::default();
+    let accepted = accepted.unwrap_or(&none);
+    tenant.mfa_enforced = export
+        .conditional_access_policies
+        .as_ref()
+        .map(|ps| ps.iter().any(|p| p.enforces_mfa_for_everyone(accepted)));
+    tenant.audit_logging_enabled = export.admin_audit_log_config.as_ref().and_then(|c| {
+        let known: Vec<bool> = c
+            .iter()
+            .filter_map(|c| c.unified_audit_log_ingestion_enabled)
+            .collect();
+        (!known.is_empty()).then(|| known.contains(&true))
+    });
+    let mut tenant_settings = Vec::new();
+    if tenant.mfa_enforced.is_some() || tenant.audit_logging_enabled.is_some() {
+        tenant_settings.push(tenant);
+    }
+    if let Some(spo) = export.spo_tenant.as_ref().and_then(|s| s.first()) {
+        let mut sharepoint = settings(&account_id, "sharepoint");
+        sharepoint.external_sharing = spo.sharing_capability.and_then(sharing_level);
+        let mut onedrive = settings(&account_id, "onedrive");
+        onedrive.external_sharing = spo.odb_sharing_capability.and_then(sharing_level);
+        tenant_settings.extend([sharepoint, onedrive]);
+    }
+
+    let (principals, grants) = match &export.privileged_users {
+        None => (None, None),
+        Some(users) => {
+            let mut principals = Vec::new();
+            let mut grants = Vec::new();
+            for (id, u) in users {
+                principals.push(Principal {
+                    id: id.clone(),
+                    account: account_id.clone(),
+                    kind: PrincipalKind::User,
+                    name: u.display_name.clone().unwrap_or_else(|| id.clone()),
+                    login: None,
+                    status: None,
+                    admin: Some(u.roles.iter().any(|r| r == GLOBAL_ADMIN)),
+                    interactive: Some(true),
+                    mfa_enabled: None,
+                    mfa_methods: Vec::new(),
+                    created: None,
+                    last_sign_in: None,
+                    credentials: Vec::new(),
+                    identity_source: Some(
+                        if u.on_premises_immutable_id.is_some() {
+                            "on-premises-ad"
+                        } else {
+                            "entra-id"
+                        }
+                        .into(),
+                    ),
+                    employment: None,
+                    guest: None,
+                    access_expires: None,
+                    last_reviewed: None,
+                    tags: Vec::new(),
+                    attributes: None,
+                });
+                for role in &u.roles {
+                    grants.push(Grant {
+                        id: format!("{id}#{role}"),
+                        account: account_id.clone(),
+                        subject_kind: SubjectKind::Principal,
+                        subject_id: id.clone(),
+                        permission: role.clone(),
+                        scope: Some("/".into()),
+                        admin: Some(ADMIN_ROLES.contains(&role.as_str())),
+                        attributes: None,
+                    });
+                }
+            }
+            (Some(principals), Some(grants))
+        }
+    };
+
+    let mut snapshot = Snapshot::empty();
+    snapshot.schema = SCHEMA_V1.into();
+    snapshot.captured_at = captured_at;
+    snapshot.accounts = vec![Account {
+        id: account_id,
+        provider: "m365".into(),
+        name: detail.and_then(|d| d.display_name.clone()),
+    }];
+    snapshot.principals = principals;
+    snapshot.grants = grants;
+    snapshot.tenant_settings = (!tenant_settings.is_empty()).then_some(tenant_settings);
+    snapshot.provenance = Some(Provenance {
+        tool: Some(format!(
+            "posture import scubagear {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        source_format: Some(SOURCE_FORMAT.into()),
+        source_version: export.module_version.map(|v| format!("ScubaGear {v}")),
+        files: files.into_read(),
+    });
+    Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import_text(text: &str) -> Result<Snapshot, ImportError> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ProviderSettingsExport.json");
+        std::fs::write(&path, text).expect("write");
+        import(&path, &Options::default())
+    }
+
+    const POLICY: &str = r#"{"DisplayName": "MFA", "State": "enabled",
+        "Conditions": {"Users": {"IncludeUsers": ["All"], "ExcludeUsers": [], "ExcludeGroups": null, "ExcludeRoles": [], "ExcludeGuestsOrExternalUsers": null},
+                       "Applications": {"IncludeApplications": ["All"], "ExcludeApplications": []}},
+        "GrantControls": {"BuiltInControls": ["mfa"]}}"#;
+
+    #[test]
+    fn a_full_export_with_bom_maps_every_section() {
+        let text = format!(
+            "\u{feff}{{\"tenant_details\": [{{\"DisplayName\": \"Contoso\", \"DomainName\": \"contoso.onmicrosoft.com\"}}],
+              \"timestamp_zulu\": \"2026-11-20T09:00:00Z\", \"module_version\": \"1.6.0\",
+              \"conditional_access_policies\": [{POLICY}],
+              \"privileged_users\": {{\"u1\": {{\"DisplayName\": \"Ada\", \"roles\": [\"Global Administrator\"]}},
+                                    \"u2\": {{\"DisplayName\": \"Bob\", \"roles\": [\"Exchange Administrator\"]}}}},
+              \"admin_audit_log_config\": [{{\"UnifiedAuditLogIngestionEnabled\": false}}],
+              \"SPO_tenant\": [{{\"SharingCapability\": 2, \"ODBSharingCapability\": 3}}],
+              \"something_new\": {{\"ignored\": true}}}}"
+        );
+        let s = import_text(&text).expect("imports");
+        assert_eq!(s.accounts[0].id, "contoso.onmicrosoft.com");
+        assert_eq!(s.accounts[0].provider, "m365");
+        let t = s.tenant_settings.as_ref().expect("settings");
+        let m365 = t.iter().find(|t| t.service == "m365").expect("m365");
+        assert_eq!(m365.mfa_enforced, Some(true));
+        assert_eq!(m365.audit_logging_enabled, Some(false));
+        let level = |svc: &str| {
+            t.iter()
+                .find(|t| t.service == svc)
+                .and_then(|t| t.external_sharing)
+        };
+        assert_eq!(level("sharepoint"), Some(SharingLevel::Anyone));
+        assert_eq!(level("onedrive"), Some(SharingLevel::ExistingGuests));
+        let admins: Vec<_> = s
+            .principals
+            .as_ref()
+            .expect("principals")
+            .iter()
+            .filter(|p| p.admin == Some(true))
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(admins, ["Ada"]);
+        assert_eq!(s.grants.as_ref().map(Vec::len), Some(2));
+        let p = s.provenance.expect("provenance");
+        assert_eq!(p.source_version.as_deref(), Some("ScubaGear 1.6.0"));
+        assert_eq!(p.files.len(), 1);
+    }
+
+    #[test]
+    fn exclusions_break_enforcement_unless_documented() {
+        let excluded = POLICY.replace(r#""ExcludeUsers": []"#, r#""ExcludeUsers": ["breakglass"]"#);
+        let base = "\"tenant_id\": \"t\", \"timestamp_zulu\": \"2026-11-20T09:00:00Z\"";
+        let s = import_text(&format!(
+            "{{{base}, \"conditional_access_policies\": [{excluded}]}}"
+        ))
+        .expect("imports");
+        let mfa = |s: &Snapshot| s.tenant_settings.as_ref().and_then(|t| t[0].mfa_enforced);
+        assert_eq!(mfa(&s), Some(false));
+        let config = r#""scuba_config": {"Aad": {"MS.AAD.3.2v2": {"CapExclusions": {"Users": ["breakglass"]}}}}"#;
+        let s = import_text(&format!(
+            "{{{base}, {config}, \"conditional_access_policies\": [{excluded}]}}"
+        ))
+        .expect("imports");
+        assert_eq!(mfa(&s), Some(true));
+        let s = import_text(&format!("{{{base}}}")).expect("imports");
+        assert!(
+            s.tenant_settings.is_none() && s.principals.is_none(),
+            "absent sections stay absent"
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_missing_identity_are_clear_errors() {
+        let e = import_text(r#"{"tenant_id": "t", "timestamp_zulu": "2026-11-20T09:00:00Z", "SPO_tenant": [{"SharingCapability": "Anyone"}]}"#)
+            .expect_err("wrong type");
+        let text = e.to_string();
+        assert!(
+            text.contains("ProviderSettingsExport.json")
+                && text.contains("/SPO_tenant/0/SharingCapability"),
+            "{text}"
+        );
+        let e =
+            import_text(r#"{"timestamp_zulu": "2026-11-20T09:00:00Z"}"#).expect_err("no tenant");
+        assert!(e.to_string().contains("--account"), "{e}");
+        let e = import_text(r#"{"tenant_id": "t"}"#).expect_err("no time");
+        assert!(e.to_string().contains("--captured-at"), "{e}");
+        let e = import_text("[1, 2]").expect_err("not an object");
+        assert!(e.to_string().contains("ProviderSettingsExport.json"), "{e}");
+    }
+}

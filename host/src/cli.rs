@@ -71,7 +71,8 @@ enum Command {
 #[derive(Args)]
 struct ImportArgs {
     /// What the export is: `aws` (a directory written by examples/collect/aws.sh),
-    /// `scubagear` (ProviderSettingsExport.json of ScubaGear, Microsoft 365).
+    /// `scubagear` (ProviderSettingsExport.json of ScubaGear, Microsoft 365), `scubagoggles`
+    /// (the provider export of ScubaGoggles, Google Workspace).
     #[arg(value_name = "SOURCE")]
     source: posture::import::Source,
     /// The export: a directory or a file, depending on SOURCE.

@@ -79,3 +79,21 @@ fn scubagear_m365_cases() {
         84.0,
     );
 }
+
+#[test]
+fn scubagoggles_workspace_cases() {
+    let eval = Evaluator::new();
+    let table = Table::load("scubagoggles");
+    let result = run_suite("scubagoggles", &table, scuba::scubagoggles_cases(), &eval);
+    check(
+        &table,
+        &result,
+        // MFA (2-step verification), admin count (super admins), external sharing (Drive).
+        &[
+            "GWS.COMMONCONTROLS.1.2vM",
+            "GWS.COMMONCONTROLS.6.2vM",
+            "GWS.DRIVEDOCS.1.1vM",
+        ],
+        95.0,
+    );
+}

@@ -8,6 +8,7 @@
 pub mod aws;
 mod files;
 pub mod scubagear;
+pub mod scubagoggles;
 
 pub use files::{Answer, ExportFiles};
 
@@ -22,6 +23,8 @@ pub enum Source {
     Aws,
     /// CISA ScubaGear's Microsoft 365 provider export (`ProviderSettingsExport.json`).
     Scubagear,
+    /// CISA ScubaGoggles' Google Workspace provider export.
+    Scubagoggles,
 }
 
 impl Source {
@@ -30,6 +33,7 @@ impl Source {
         match self {
             Source::Aws => "aws",
             Source::Scubagear => "scubagear",
+            Source::Scubagoggles => "scubagoggles",
         }
     }
 }
@@ -85,6 +89,7 @@ pub fn import(source: Source, path: &Path, options: &Options) -> Result<Snapshot
     let snapshot = match source {
         Source::Aws => aws::import(path, options)?,
         Source::Scubagear => scubagear::import(path, options)?,
+        Source::Scubagoggles => scubagoggles::import(path, options)?,
     };
     validated(snapshot, path)
 }

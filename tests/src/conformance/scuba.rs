@@ -74,3 +74,11 @@ pub fn scubagear_cases() -> Vec<Case> {
         .flat_map(|f| cases(f, Source::Scubagear))
         .collect()
 }
+
+/// Every ScubaGoggles case (all products; those we do not map count as not covered).
+pub fn scubagoggles_cases() -> Vec<Case> {
+    cases(
+        &realdata().join("conformance/scubagoggles_cases.jsonl"),
+        Source::Scubagoggles,
+    )
+}

@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
-use posture_e2e::conformance::{Evaluator, SuiteResult, Table, run_suite, scuba, trivy};
+use posture_e2e::conformance::{Evaluator, SuiteResult, Table, custodian, run_suite, scuba, trivy};
 
 /// The agreement issue 4 asks for on covered cases.
 const TARGET: f64 = 95.0;
@@ -96,4 +96,13 @@ fn scubagoggles_workspace_cases() {
         ],
         95.0,
     );
+}
+
+#[test]
+fn custodian_recorded_aws_responses() {
+    let eval = Evaluator::new();
+    let spec = custodian::Spec::load();
+    let table = spec.table();
+    let result = run_suite("custodian", &table, custodian::cases(&spec), &eval);
+    check(&table, &result, &[], 0.0);
 }

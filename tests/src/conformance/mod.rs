@@ -51,6 +51,9 @@ pub struct Case {
     pub now: i64,
     /// The peer's answer: the control fails on this input.
     pub peer_fails: bool,
+    /// Compare only our findings on resources whose id contains this (the peer's policy
+    /// selected some resources of a larger recording).
+    pub resource: Option<String>,
 }
 
 /// How one peer control is answered by our checks.
@@ -173,7 +176,13 @@ impl Evaluator {
     }
 
     /// Runs only `mapping`'s checks, with its parameters, on `snapshot` at `now`.
-    pub fn evaluate(&self, snapshot: Snapshot, now: i64, mapping: &Mapping) -> Ours {
+    pub fn evaluate(
+        &self,
+        snapshot: Snapshot,
+        now: i64,
+        mapping: &Mapping,
+        resource: Option<&str>,
+    ) -> Ours {
         let mut config = Config::default();
         for p in &self.plugins {
             for c in &p.info.checks {
@@ -205,7 +214,8 @@ impl Evaluator {
         }
         let mut undecided = Vec::new();
         let mut any = false;
-        for f in &report.findings {
+        let in_scope = |id: &str| resource.is_none_or(|r| id.contains(r));
+        for f in report.findings.iter().filter(|f| in_scope(&f.resource.id)) {
             any = true;
             match f.status {
                 Status::Fail => return Ours::Fail,
@@ -284,7 +294,7 @@ pub fn run_suite(name: &str, table: &Table, cases: Vec<Case>, eval: &Evaluator) 
         };
         result.covered += 1;
         let ours = match case.snapshot {
-            Ok(s) => eval.evaluate(s, case.now, mapping),
+            Ok(s) => eval.evaluate(s, case.now, mapping, case.resource.as_deref()),
             Err(e) => Ours::Error(e),
         };
         let agrees = matches!(
@@ -325,11 +335,15 @@ impl fmt::Display for SuiteResult {
             writeln!(f, "  {control:<28} {ok}/{n}")?;
         }
         for d in &self.disagreements {
+            let case = if d.case == d.control {
+                String::new()
+            } else {
+                format!(" {}", d.case)
+            };
             writeln!(
                 f,
-                "  DISAGREE {} {}: peer {}, ours {}",
+                "  DISAGREE {}{case}: peer {}, ours {}",
                 d.control,
-                d.case,
                 if d.peer_fails { "fail" } else { "pass" },
                 d.ours
             )?;

@@ -53,6 +53,7 @@ pub fn cases(file: &Path, source: Source) -> Vec<Case> {
                     .any(|r| r["RequirementMet"] == Value::Bool(false))
                     || results.is_empty(),
                 control,
+                resource: None,
             });
         }
     }

@@ -317,6 +317,7 @@ pub fn cases() -> Vec<Case> {
                     .as_array()
                     .is_some_and(|d| !d.is_empty()),
                 control,
+                resource: None,
             }
         })
         .collect()

@@ -27,6 +27,8 @@ struct Trail {
     s3_bucket_name: Option<String>,
     #[serde(default)]
     kms_key_id: Option<String>,
+    #[serde(default)]
+    has_custom_event_selectors: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -122,7 +124,11 @@ pub fn collect(
             enabled: Some(true),
             logging: status.as_ref().and_then(|s| s.is_logging),
             all_regions: t.is_multi_region_trail,
-            management_events: selectors.as_ref().map(EventSelectors::management_events),
+            // Without custom selectors a trail records every management event.
+            management_events: selectors
+                .as_ref()
+                .map(EventSelectors::management_events)
+                .or((t.has_custom_event_selectors == Some(false)).then_some(true)),
             // Kept by the destination bucket's lifecycle rules, which the export does not read.
             retention_days: None,
             integrity_validation: t.log_file_validation_enabled,

@@ -453,7 +453,21 @@ fn principals(
     if rows.is_none() && details.is_none() {
         return None;
     }
-    let mut out: Vec<Principal> = rows.unwrap_or_default().iter().map(from_report).collect();
+    let mut out: Vec<Principal> = Vec::new();
+    for row in rows.unwrap_or_default() {
+        let p = from_report(row);
+        // A report can list a user twice (seen in real reports); the later row is newer.
+        match out.iter_mut().find(|q| q.id == p.id) {
+            Some(q) => {
+                tracing::warn!(
+                    "credential report lists {} twice; keeping the later row",
+                    p.id
+                );
+                *q = p;
+            }
+            None => out.push(p),
+        }
+    }
     if let (Some(summary), Some(account)) = (summary, account)
         && !out.iter().any(|p| p.kind == PrincipalKind::Root)
     {

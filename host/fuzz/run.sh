@@ -11,7 +11,7 @@ shift || true
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(snapshot report settings)
+[ ${#targets[@]} -gt 0 ] || targets=(snapshot report settings import)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 # The stable toolchain carries libFuzzer's instrumentation; cargo-fuzz passes -Z flags.
 export RUSTC_BOOTSTRAP=1

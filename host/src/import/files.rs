@@ -108,8 +108,8 @@ impl ExportFiles {
         self.root.join(rel).display().to_string()
     }
 
-    /// Reads `rel` as text, or `None` when it does not exist; records its digest.
-    pub fn text(&mut self, rel: &str) -> Result<Option<String>, ImportError> {
+    /// Reads `rel`'s bytes, or `None` when it does not exist; records its digest.
+    pub fn bytes(&mut self, rel: &str) -> Result<Option<Vec<u8>>, ImportError> {
         let mut file = match self.dir.open(rel) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -130,15 +130,16 @@ impl ExportFiles {
             path: rel.to_string(),
             sha256: hex::encode(Sha256::digest(&bytes)),
         });
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        let text = std::str::from_utf8(body).map_err(|e| ImportError::Invalid {
-            path: self.display(rel),
-            message: format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to() + (bytes.len() - body.len())
-            ),
-        })?;
-        Ok(Some(text.to_string()))
+        Ok(Some(bytes))
+    }
+
+    /// Reads `rel` as text (UTF-8, a leading byte-order mark dropped), or `None` when it does
+    /// not exist; records its digest.
+    pub fn text(&mut self, rel: &str) -> Result<Option<String>, ImportError> {
+        match self.bytes(rel)? {
+            Some(bytes) => decode(&bytes, &self.display(rel)).map(|t| Some(t.to_string())),
+            None => Ok(None),
+        }
     }
 
     /// Parses `rel` as the JSON answer of one call: its response, a recorded error, or missing.
@@ -159,17 +160,9 @@ impl ExportFiles {
 
     /// Parses `rel` as one JSON document of type `T`, or `None` when it does not exist.
     pub fn document<T: DeserializeOwned>(&mut self, rel: &str) -> Result<Option<T>, ImportError> {
-        let Some(text) = self.text(rel)? else {
-            return Ok(None);
-        };
-        let mut de = serde_json::Deserializer::from_str(&text);
-        let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-        match parsed {
-            Ok(v) => Ok(Some(v)),
-            Err(e) => {
-                let pointer = json_pointer(e.path());
-                Err(self.json_error(rel, pointer, e.into_inner()))
-            }
+        match self.bytes(rel)? {
+            Some(bytes) => parse_document(&bytes, &self.display(rel)).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -210,6 +203,44 @@ impl ExportFiles {
             pointer,
             message: strip_json_position(&e.to_string()),
         }
+    }
+}
+
+/// UTF-8 text of `bytes`, a leading byte-order mark dropped; errors name `path`.
+pub fn decode<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str, ImportError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| ImportError::Invalid {
+        path: path.to_string(),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to() + (bytes.len() - body.len())
+        ),
+    })
+}
+
+/// Parses `bytes` (UTF-8, byte-order mark tolerated) as one JSON document of type `T`; a
+/// malformed document or a wrong-typed value names `path` and the JSON pointer.
+pub fn parse_document<T: DeserializeOwned>(bytes: &[u8], path: &str) -> Result<T, ImportError> {
+    let text = decode(bytes, path)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: T = serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError::Json {
+        path: path.to_string(),
+        pointer: json_pointer(e.path()),
+        message: strip_json_position(&e.inner().to_string()),
+    })?;
+    de.end().map_err(|e| ImportError::Json {
+        path: path.to_string(),
+        pointer: "/".into(),
+        message: strip_json_position(&e.to_string()),
+    })?;
+    Ok(parsed)
+}
+
+/// The provenance entry of bytes read by the caller.
+pub fn provenance_of(path: &str, bytes: &[u8]) -> ProvenanceFile {
+    ProvenanceFile {
+        path: path.to_string(),
+        sha256: hex::encode(Sha256::digest(bytes)),
     }
 }
 

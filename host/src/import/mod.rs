@@ -94,6 +94,27 @@ pub fn import(source: Source, path: &Path, options: &Options) -> Result<Snapshot
     validated(snapshot, path)
 }
 
+/// Imports a single-file export held in memory (ScubaGear, ScubaGoggles); `origin` names it in
+/// errors and provenance. The AWS export is a directory: use [`import`].
+pub fn from_slice(
+    source: Source,
+    bytes: &[u8],
+    origin: &str,
+    options: &Options,
+) -> Result<Snapshot, ImportError> {
+    let snapshot = match source {
+        Source::Scubagear => scubagear::from_slice(bytes, origin, options)?,
+        Source::Scubagoggles => scubagoggles::from_slice(bytes, origin, options)?,
+        Source::Aws => {
+            return Err(ImportError::Invalid {
+                path: origin.to_string(),
+                message: "an AWS export is a directory, not one file".into(),
+            });
+        }
+    };
+    validated(snapshot, Path::new(origin))
+}
+
 /// Runs the snapshot through the same validation as a loaded file (round trip through JSON),
 /// so an imported snapshot is exactly what `scan` would read back from `posture import`'s output.
 fn validated(snapshot: Snapshot, path: &Path) -> Result<Snapshot, ImportError> {

@@ -8,10 +8,11 @@
 //! and SharePoint / OneDrive external sharing. A section the export lacks leaves its entity kind or setting
 //! unknown.
 
+use super::files::{parse_document, provenance_of};
 use super::{ExportFiles, ImportError, Options};
 use crate::snapshot::{
-    Account, Grant, Principal, PrincipalKind, Provenance, SCHEMA_V1, SharingLevel, Snapshot,
-    SubjectKind, TenantSettings,
+    Account, Grant, Principal, PrincipalKind, Provenance, ProvenanceFile, SCHEMA_V1, SharingLevel,
+    Snapshot, SubjectKind, TenantSettings,
 };
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -255,10 +256,27 @@ fn settings(account: &str, service: &str) -> TenantSettings {
 /// Imports the provider export file `path`.
 pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let (mut files, name) = ExportFiles::open_file(path)?;
-    let export: Export = files.document(&name)?.ok_or_else(|| ImportError::Invalid {
-        path: path.display().to_string(),
-        message: "no such file".into(),
+    let display = path.display().to_string();
+    let bytes = files.bytes(&name)?.ok_or_else(|| ImportError::Read {
+        path: display.clone(),
+        source: std::io::ErrorKind::NotFound.into(),
     })?;
+    let export = parse_document(&bytes, &display)?;
+    build(export, options, &display, files.into_read())
+}
+
+/// Imports an export held in memory; `origin` names it in errors and provenance.
+pub fn from_slice(bytes: &[u8], origin: &str, options: &Options) -> Result<Snapshot, ImportError> {
+    let export = parse_document(bytes, origin)?;
+    build(export, options, origin, vec![provenance_of(origin, bytes)])
+}
+
+fn build(
+    export: Export,
+    options: &Options,
+    path: &str,
+    read: Vec<ProvenanceFile>,
+) -> Result<Snapshot, ImportError> {
     let detail = export.tenant_details.as_ref().and_then(|d| d.first());
     let account_id = options
         .account
@@ -267,7 +285,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
         .or_else(|| detail.and_then(|d| d.tenant_id.clone()))
         .or(export.tenant_id.clone())
         .ok_or_else(|| ImportError::Invalid {
-            path: path.display().to_string(),
+            path: path.to_string(),
             message: "the export names no tenant (no tenant_details or tenant_id): pass --account"
                 .into(),
         })?;
@@ -280,7 +298,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
                 .and_then(|t| crate::snapshot::time::parse(t).ok())
         })
         .ok_or_else(|| ImportError::Invalid {
-            path: path.display().to_string(),
+            path: path.to_string(),
             message: "the export records no capture time (timestamp_zulu): pass --captured-at"
                 .into(),
         })?;
@@ -386,7 +404,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
         )),
         source_format: Some(SOURCE_FORMAT.into()),
         source_version: export.module_version.map(|v| format!("ScubaGear {v}")),
-        files: files.into_read(),
+        files: read,
     });
     Ok(snapshot)
 }

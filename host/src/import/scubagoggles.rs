@@ -8,10 +8,11 @@
 //! sharing per unit (the widest any unit allows). Settings a unit does not set are inherited
 //! and not repeated; a setting no unit states stays unknown.
 
+use super::files::{parse_document, provenance_of};
 use super::{ExportFiles, ImportError, Options};
 use crate::snapshot::{
-    Account, Principal, PrincipalKind, Provenance, SCHEMA_V1, SharingLevel, Snapshot,
-    TenantSettings,
+    Account, Principal, PrincipalKind, Provenance, ProvenanceFile, SCHEMA_V1, SharingLevel,
+    Snapshot, TenantSettings,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -171,10 +172,27 @@ fn user(account: &str, u: &AdminUser, admin: bool) -> Option<Principal> {
 /// Imports the provider export file `path`.
 pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let (mut files, name) = ExportFiles::open_file(path)?;
-    let export: Export = files.document(&name)?.ok_or_else(|| ImportError::Invalid {
-        path: path.display().to_string(),
-        message: "no such file".into(),
+    let display = path.display().to_string();
+    let bytes = files.bytes(&name)?.ok_or_else(|| ImportError::Read {
+        path: display.clone(),
+        source: std::io::ErrorKind::NotFound.into(),
     })?;
+    let export = parse_document(&bytes, &display)?;
+    build(export, options, &display, files.into_read())
+}
+
+/// Imports an export held in memory; `origin` names it in errors and provenance.
+pub fn from_slice(bytes: &[u8], origin: &str, options: &Options) -> Result<Snapshot, ImportError> {
+    let export = parse_document(bytes, origin)?;
+    build(export, options, origin, vec![provenance_of(origin, bytes)])
+}
+
+fn build(
+    export: Export,
+    options: &Options,
+    path: &str,
+    read: Vec<ProvenanceFile>,
+) -> Result<Snapshot, ImportError> {
     let info = export.tenant_info.unwrap_or_default();
     let account_id = options
         .account
@@ -182,7 +200,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
         .or(info.domain.clone())
         .or(info.id.clone())
         .ok_or_else(|| ImportError::Invalid {
-            path: path.display().to_string(),
+            path: path.to_string(),
             message: "the export names no customer (tenant_info.domain or ID): pass --account"
                 .into(),
         })?;
@@ -195,7 +213,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
                 .and_then(|t| crate::snapshot::time::parse(t).ok())
         })
         .ok_or_else(|| ImportError::Invalid {
-            path: path.display().to_string(),
+            path: path.to_string(),
             message: "the export records no capture time (timestamp_zulu): pass --captured-at"
                 .into(),
         })?;
@@ -256,7 +274,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
         source_version: export
             .scubagoggles_version
             .map(|v| format!("ScubaGoggles {v}")),
-        files: files.into_read(),
+        files: read,
     });
     Ok(snapshot)
 }

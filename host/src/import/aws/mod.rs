@@ -7,15 +7,15 @@
 //! no password policy, …) become that setting's absence; any other error (access denied,
 //! throttling) and a missing file leave the value unknown, so checks report not-evaluable.
 
-mod backup;
+pub mod backup;
 mod cloudtrail;
 mod compute;
-mod credential_report;
+pub mod credential_report;
 mod iam;
 mod kms;
-mod policy;
+pub mod policy;
 mod s3;
-mod time;
+pub mod time;
 
 use super::{ExportFiles, ImportError, Options};
 use crate::snapshot::{Account, Provenance, SCHEMA_V1, Snapshot};

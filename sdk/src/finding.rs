@@ -216,6 +216,10 @@ pub mod resource {
     pub fn tenant_settings(t: &TenantSettings) -> ResourceRef {
         r("tenant-settings", &t.service, None, &t.account)
     }
+    /// A whole account (for account-level findings).
+    pub fn account(a: &Account) -> ResourceRef {
+        r("account", &a.id, a.name.as_deref(), &a.id)
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ pub mod scubagoggles;
 
 pub use files::{Answer, ExportFiles};
 
-use crate::snapshot::{self, Snapshot, SnapshotError};
+use crate::snapshot::{
+    self, Account, Provenance, ProvenanceFile, SCHEMA_V1, Snapshot, SnapshotError,
+};
 use std::path::Path;
 
 /// The export formats posture reads.
@@ -88,8 +90,14 @@ pub enum ImportError {
 pub fn import(source: Source, path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let snapshot = match source {
         Source::Aws => aws::import(path, options)?,
-        Source::Scubagear => scubagear::import(path, options)?,
-        Source::Scubagoggles => scubagoggles::import(path, options)?,
+        Source::Scubagear => {
+            let (export, origin, read) = read_single(path)?;
+            scubagear::build(export, options, &origin, read)?
+        }
+        Source::Scubagoggles => {
+            let (export, origin, read) = read_single(path)?;
+            scubagoggles::build(export, options, &origin, read)?
+        }
     };
     validated(snapshot, path)
 }
@@ -103,8 +111,24 @@ pub fn from_slice(
     options: &Options,
 ) -> Result<Snapshot, ImportError> {
     let snapshot = match source {
-        Source::Scubagear => scubagear::from_slice(bytes, origin, options)?,
-        Source::Scubagoggles => scubagoggles::from_slice(bytes, origin, options)?,
+        Source::Scubagear => {
+            let export = files::parse_document(bytes, origin)?;
+            scubagear::build(
+                export,
+                options,
+                origin,
+                vec![files::provenance_of(origin, bytes)],
+            )?
+        }
+        Source::Scubagoggles => {
+            let export = files::parse_document(bytes, origin)?;
+            scubagoggles::build(
+                export,
+                options,
+                origin,
+                vec![files::provenance_of(origin, bytes)],
+            )?
+        }
         Source::Aws => {
             return Err(ImportError::Invalid {
                 path: origin.to_string(),
@@ -113,6 +137,83 @@ pub fn from_slice(
         }
     };
     validated(snapshot, Path::new(origin))
+}
+
+/// Reads and parses a single-file export: the document, its display path, the file read.
+fn read_single<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<(T, String, Vec<ProvenanceFile>), ImportError> {
+    let (mut files, name) = ExportFiles::open_file(path)?;
+    let display = path.display().to_string();
+    let bytes = files.bytes(&name)?.ok_or_else(|| ImportError::Read {
+        path: display.clone(),
+        source: std::io::ErrorKind::NotFound.into(),
+    })?;
+    let export = files::parse_document(&bytes, &display)?;
+    Ok((export, display, files.into_read()))
+}
+
+/// The account id: `--account` if given, else what the export says; an error naming `path`
+/// and what was looked for otherwise.
+fn account_id(
+    options: &Options,
+    found: Option<String>,
+    path: &str,
+    looked_for: &str,
+) -> Result<String, ImportError> {
+    options
+        .account
+        .clone()
+        .or(found)
+        .ok_or_else(|| ImportError::Invalid {
+            path: path.to_string(),
+            message: format!("the export names no account ({looked_for}): pass --account"),
+        })
+}
+
+/// The capture time: `--captured-at` if given, else what the export records.
+fn captured_at(
+    options: &Options,
+    found: Option<i64>,
+    path: &str,
+    looked_for: &str,
+) -> Result<i64, ImportError> {
+    options
+        .captured_at
+        .or(found)
+        .ok_or_else(|| ImportError::Invalid {
+            path: path.to_string(),
+            message: format!(
+                "the export records no capture time ({looked_for}): pass --captured-at"
+            ),
+        })
+}
+
+/// An empty snapshot of one account with the importer's provenance; the importer fills in
+/// the entity kinds it read.
+fn snapshot_of(
+    source: Source,
+    account: Account,
+    captured_at: i64,
+    source_format: &str,
+    source_version: Option<String>,
+    files: Vec<ProvenanceFile>,
+) -> Snapshot {
+    let mut snapshot = Snapshot::empty();
+    snapshot.schema = SCHEMA_V1.into();
+    snapshot.captured_at = captured_at;
+    snapshot.accounts = vec![account];
+    snapshot.provenance = Some(Provenance {
+        tool: Some(format!(
+            "posture import {} {}",
+            source.as_str(),
+            env!("CARGO_PKG_VERSION")
+        )),
+        source_format: Some(source_format.into()),
+        source_version,
+        files,
+    });
+    snapshot
 }
 
 /// Runs the snapshot through the same validation as a loaded file (round trip through JSON),

@@ -8,15 +8,13 @@
 //! and SharePoint / OneDrive external sharing. A section the export lacks leaves its entity kind or setting
 //! unknown.
 
-use super::files::{parse_document, provenance_of};
-use super::{ExportFiles, ImportError, Options};
+use super::{ImportError, Options, Source};
 use crate::snapshot::{
-    Account, Grant, Principal, PrincipalKind, Provenance, ProvenanceFile, SCHEMA_V1, SharingLevel,
-    Snapshot, SubjectKind, TenantSettings,
+    Account, Grant, Principal, PrincipalKind, ProvenanceFile, SharingLevel, Snapshot, SubjectKind,
+    TenantSettings,
 };
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The provenance `source_format` of this importer.
 pub const SOURCE_FORMAT: &str = "scubagear-provider-export";
@@ -32,9 +30,10 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// The export document (the sections posture reads).
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Export {
+pub(super) struct Export {
     tenant_details: Option<Vec<TenantDetail>>,
     tenant_id: Option<String>,
     timestamp_zulu: Option<String>,
@@ -237,73 +236,30 @@ fn sharing_level(v: i64) -> Option<SharingLevel> {
     }
 }
 
-fn settings(account: &str, service: &str) -> TenantSettings {
-    TenantSettings {
-        account: account.to_string(),
-        service: service.into(),
-        external_sharing: None,
-        sharing_allowed_domains: None,
-        audit_logging_enabled: None,
-        public_access_block: None,
-        default_encryption: None,
-        guest_expiry_enabled: None,
-        guest_expiry_days: None,
-        mfa_enforced: None,
-        attributes: None,
-    }
-}
-
-/// Imports the provider export file `path`.
-pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
-    let (mut files, name) = ExportFiles::open_file(path)?;
-    let display = path.display().to_string();
-    let bytes = files.bytes(&name)?.ok_or_else(|| ImportError::Read {
-        path: display.clone(),
-        source: std::io::ErrorKind::NotFound.into(),
-    })?;
-    let export = parse_document(&bytes, &display)?;
-    build(export, options, &display, files.into_read())
-}
-
-/// Imports an export held in memory; `origin` names it in errors and provenance.
-pub fn from_slice(bytes: &[u8], origin: &str, options: &Options) -> Result<Snapshot, ImportError> {
-    let export = parse_document(bytes, origin)?;
-    build(export, options, origin, vec![provenance_of(origin, bytes)])
-}
-
-fn build(
+/// Builds the snapshot from a parsed export; `path` names it in errors, `read` is the
+/// files read (for provenance).
+pub(super) fn build(
     export: Export,
     options: &Options,
     path: &str,
     read: Vec<ProvenanceFile>,
 ) -> Result<Snapshot, ImportError> {
     let detail = export.tenant_details.as_ref().and_then(|d| d.first());
-    let account_id = options
-        .account
-        .clone()
-        .or_else(|| detail.and_then(|d| d.domain_name.clone()))
-        .or_else(|| detail.and_then(|d| d.tenant_id.clone()))
-        .or(export.tenant_id.clone())
-        .ok_or_else(|| ImportError::Invalid {
-            path: path.to_string(),
-            message: "the export names no tenant (no tenant_details or tenant_id): pass --account"
-                .into(),
-        })?;
-    let captured_at = options
-        .captured_at
-        .or_else(|| {
-            export
-                .timestamp_zulu
-                .as_deref()
-                .and_then(|t| crate::snapshot::time::parse(t).ok())
-        })
-        .ok_or_else(|| ImportError::Invalid {
-            path: path.to_string(),
-            message: "the export records no capture time (timestamp_zulu): pass --captured-at"
-                .into(),
-        })?;
+    let account_id = super::account_id(
+        options,
+        detail
+            .and_then(|d| d.domain_name.clone().or(d.tenant_id.clone()))
+            .or(export.tenant_id.clone()),
+        path,
+        "tenant_details or tenant_id",
+    )?;
+    let found = export
+        .timestamp_zulu
+        .as_deref()
+        .and_then(|t| crate::snapshot::time::parse(t).ok());
+    let captured_at = super::captured_at(options, found, path, "timestamp_zulu")?;
 
-    let mut tenant = settings(&account_id, "m365");
+    let mut tenant = TenantSettings::new(&account_id, "m365");
     let accepted = export
         .scuba_config
         .as_ref()
@@ -327,9 +283,9 @@ fn build(
         tenant_settings.push(tenant);
     }
     if let Some(spo) = export.spo_tenant.as_ref().and_then(|s| s.first()) {
-        let mut sharepoint = settings(&account_id, "sharepoint");
+        let mut sharepoint = TenantSettings::new(&account_id, "sharepoint");
         sharepoint.external_sharing = spo.sharing_capability.and_then(sharing_level);
-        let mut onedrive = settings(&account_id, "onedrive");
+        let mut onedrive = TenantSettings::new(&account_id, "onedrive");
         onedrive.external_sharing = spo.odb_sharing_capability.and_then(sharing_level);
         tenant_settings.extend([sharepoint, onedrive]);
     }
@@ -386,26 +342,21 @@ fn build(
         }
     };
 
-    let mut snapshot = Snapshot::empty();
-    snapshot.schema = SCHEMA_V1.into();
-    snapshot.captured_at = captured_at;
-    snapshot.accounts = vec![Account {
-        id: account_id,
-        provider: "m365".into(),
-        name: detail.and_then(|d| d.display_name.clone()),
-    }];
+    let mut snapshot = super::snapshot_of(
+        Source::Scubagear,
+        Account {
+            id: account_id,
+            provider: "m365".into(),
+            name: detail.and_then(|d| d.display_name.clone()),
+        },
+        captured_at,
+        SOURCE_FORMAT,
+        export.module_version.map(|v| format!("ScubaGear {v}")),
+        read,
+    );
     snapshot.principals = principals;
     snapshot.grants = grants;
     snapshot.tenant_settings = (!tenant_settings.is_empty()).then_some(tenant_settings);
-    snapshot.provenance = Some(Provenance {
-        tool: Some(format!(
-            "posture import scubagear {}",
-            env!("CARGO_PKG_VERSION")
-        )),
-        source_format: Some(SOURCE_FORMAT.into()),
-        source_version: export.module_version.map(|v| format!("ScubaGear {v}")),
-        files: read,
-    });
     Ok(snapshot)
 }
 
@@ -417,7 +368,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("ProviderSettingsExport.json");
         std::fs::write(&path, text).expect("write");
-        import(&path, &Options::default())
+        crate::import::import(Source::Scubagear, &path, &Options::default())
     }
 
     const POLICY: &str = r#"{"DisplayName": "MFA", "State": "enabled",

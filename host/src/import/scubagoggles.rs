@@ -8,23 +8,22 @@
 //! sharing per unit (the widest any unit allows). Settings a unit does not set are inherited
 //! and not repeated; a setting no unit states stays unknown.
 
-use super::files::{parse_document, provenance_of};
-use super::{ExportFiles, ImportError, Options};
+use super::{ImportError, Options, Source};
+use crate::snapshot::time;
 use crate::snapshot::{
-    Account, Principal, PrincipalKind, Provenance, ProvenanceFile, SCHEMA_V1, SharingLevel,
-    Snapshot, TenantSettings,
+    Account, Principal, PrincipalKind, ProvenanceFile, SharingLevel, Snapshot, TenantSettings,
 };
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The provenance `source_format` of this importer.
 pub const SOURCE_FORMAT: &str = "scubagoggles-provider-export";
 
+/// The export document (the sections posture reads).
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Export {
+pub(super) struct Export {
     tenant_info: Option<TenantInfo>,
     /// Settings per organisational unit: OU name → setting name → fields.
     policies: Option<BTreeMap<String, BTreeMap<String, Value>>>,
@@ -81,9 +80,7 @@ fn two_step_enforced(
             "security_two_step_verification_enforcement",
             "enforcedFrom",
         ) {
-            let t = from
-                .as_str()
-                .and_then(|t| crate::snapshot::time::parse(t).ok());
+            let t = from.as_str().and_then(|t| time::parse(t).ok());
             said.push(t.is_some_and(|t| t > 0 && t <= captured_at));
         }
     }
@@ -124,22 +121,6 @@ fn widest(levels: impl Iterator<Item = SharingLevel>) -> Option<SharingLevel> {
     levels.max_by_key(|l| ORDER.iter().position(|o| o == l))
 }
 
-fn settings(account: &str, service: &str) -> TenantSettings {
-    TenantSettings {
-        account: account.to_string(),
-        service: service.into(),
-        external_sharing: None,
-        sharing_allowed_domains: None,
-        audit_logging_enabled: None,
-        public_access_block: None,
-        default_encryption: None,
-        guest_expiry_enabled: None,
-        guest_expiry_days: None,
-        mfa_enforced: None,
-        attributes: None,
-    }
-}
-
 fn user(account: &str, u: &AdminUser, admin: bool) -> Option<Principal> {
     let email = u.primary_email.clone()?;
     Some(Principal {
@@ -169,63 +150,35 @@ fn user(account: &str, u: &AdminUser, admin: bool) -> Option<Principal> {
     })
 }
 
-/// Imports the provider export file `path`.
-pub fn import(path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
-    let (mut files, name) = ExportFiles::open_file(path)?;
-    let display = path.display().to_string();
-    let bytes = files.bytes(&name)?.ok_or_else(|| ImportError::Read {
-        path: display.clone(),
-        source: std::io::ErrorKind::NotFound.into(),
-    })?;
-    let export = parse_document(&bytes, &display)?;
-    build(export, options, &display, files.into_read())
-}
-
-/// Imports an export held in memory; `origin` names it in errors and provenance.
-pub fn from_slice(bytes: &[u8], origin: &str, options: &Options) -> Result<Snapshot, ImportError> {
-    let export = parse_document(bytes, origin)?;
-    build(export, options, origin, vec![provenance_of(origin, bytes)])
-}
-
-fn build(
+/// Builds the snapshot from a parsed export; `path` names it in errors, `read` is the
+/// files read (for provenance).
+pub(super) fn build(
     export: Export,
     options: &Options,
     path: &str,
     read: Vec<ProvenanceFile>,
 ) -> Result<Snapshot, ImportError> {
     let info = export.tenant_info.unwrap_or_default();
-    let account_id = options
-        .account
-        .clone()
-        .or(info.domain.clone())
-        .or(info.id.clone())
-        .ok_or_else(|| ImportError::Invalid {
-            path: path.to_string(),
-            message: "the export names no customer (tenant_info.domain or ID): pass --account"
-                .into(),
-        })?;
-    let captured_at = options
-        .captured_at
-        .or_else(|| {
-            export
-                .timestamp_zulu
-                .as_deref()
-                .and_then(|t| crate::snapshot::time::parse(t).ok())
-        })
-        .ok_or_else(|| ImportError::Invalid {
-            path: path.to_string(),
-            message: "the export records no capture time (timestamp_zulu): pass --captured-at"
-                .into(),
-        })?;
+    let account_id = super::account_id(
+        options,
+        info.domain.clone().or(info.id.clone()),
+        path,
+        "tenant_info.domain or ID",
+    )?;
+    let found = export
+        .timestamp_zulu
+        .as_deref()
+        .and_then(|t| time::parse(t).ok());
+    let captured_at = super::captured_at(options, found, path, "timestamp_zulu")?;
 
     let mut tenant_settings = Vec::new();
     if let Some(policies) = &export.policies {
-        let mut workspace = settings(&account_id, "google-workspace");
+        let mut workspace = TenantSettings::new(&account_id, "google-workspace");
         workspace.mfa_enforced = two_step_enforced(policies, captured_at);
         if workspace.mfa_enforced.is_some() {
             tenant_settings.push(workspace);
         }
-        let mut drive = settings(&account_id, "google-drive");
+        let mut drive = TenantSettings::new(&account_id, "google-drive");
         drive.external_sharing = widest(policies.values().filter_map(drive_level));
         if drive.external_sharing.is_some() {
             tenant_settings.push(drive);
@@ -255,27 +208,22 @@ fn build(
         }
     };
 
-    let mut snapshot = Snapshot::empty();
-    snapshot.schema = SCHEMA_V1.into();
-    snapshot.captured_at = captured_at;
-    snapshot.accounts = vec![Account {
-        id: account_id,
-        provider: "google-workspace".into(),
-        name: info.top_level_ou,
-    }];
-    snapshot.principals = principals;
-    snapshot.tenant_settings = (!tenant_settings.is_empty()).then_some(tenant_settings);
-    snapshot.provenance = Some(Provenance {
-        tool: Some(format!(
-            "posture import scubagoggles {}",
-            env!("CARGO_PKG_VERSION")
-        )),
-        source_format: Some(SOURCE_FORMAT.into()),
-        source_version: export
+    let mut snapshot = super::snapshot_of(
+        Source::Scubagoggles,
+        Account {
+            id: account_id,
+            provider: "google-workspace".into(),
+            name: info.top_level_ou,
+        },
+        captured_at,
+        SOURCE_FORMAT,
+        export
             .scubagoggles_version
             .map(|v| format!("ScubaGoggles {v}")),
-        files: read,
-    });
+        read,
+    );
+    snapshot.principals = principals;
+    snapshot.tenant_settings = (!tenant_settings.is_empty()).then_some(tenant_settings);
     Ok(snapshot)
 }
 
@@ -287,7 +235,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("ProviderExport.json");
         std::fs::write(&path, text).expect("write");
-        import(&path, &Options::default())
+        crate::import::import(Source::Scubagoggles, &path, &Options::default())
     }
 
     const HEAD: &str = r#""tenant_info": {"domain": "example.org", "topLevelOU": "Example"}, "timestamp_zulu": "2026-11-20T09:00:00Z""#;

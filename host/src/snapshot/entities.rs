@@ -1013,3 +1013,22 @@ pub struct TenantSettings {
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub attributes: Option<String>,
 }
+
+impl TenantSettings {
+    /// Settings of `service` in `account` with nothing known yet.
+    pub fn new(account: &str, service: &str) -> TenantSettings {
+        TenantSettings {
+            account: account.to_string(),
+            service: service.to_string(),
+            external_sharing: None,
+            sharing_allowed_domains: None,
+            audit_logging_enabled: None,
+            public_access_block: None,
+            default_encryption: None,
+            guest_expiry_enabled: None,
+            guest_expiry_days: None,
+            mfa_enforced: None,
+            attributes: None,
+        }
+    }
+}

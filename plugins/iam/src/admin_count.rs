@@ -57,12 +57,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             people.iter().filter(|(_, p)| is_admin(p)).collect();
         let unknown = people.iter().filter(|(_, p)| p.admin.is_none()).count();
         let n = admins.len() as i64;
-        let res = ResourceRef {
-            kind: "account".into(),
-            id: account.id.clone(),
-            display_name: account.name.clone(),
-            account: Some(account.id.clone()),
-        };
+        let res = resource::account(account);
         let f = if unknown > 0 && n + unknown as i64 >= min && n <= max {
             // Unknowns could push the count either side of a bound.
             Finding::not_evaluable(

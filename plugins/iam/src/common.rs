@@ -46,12 +46,7 @@ pub fn missing_roots(id: &str, cx: &Context, principals: &[Principal]) -> Vec<Fi
         .map(|a| {
             Finding::not_evaluable(
                 id,
-                ResourceRef {
-                    kind: "account".into(),
-                    id: a.id.clone(),
-                    display_name: a.name.clone(),
-                    account: Some(a.id.clone()),
-                },
+                resource::account(a),
                 "the snapshot has no root user for this AWS account (credential report not collected?)",
             )
         })
@@ -70,4 +65,15 @@ pub fn root_kind(p: &Principal) -> &'static str {
     } else {
         "break-glass account"
     }
+}
+
+/// The controls and reads both root-account checks declare.
+pub fn root_check(check: Check) -> Check {
+    check
+        .severity(Severity::Critical)
+        .soc2("CC6.1")
+        .iso27001("A.5.15")
+        .iso27001("A.8.2")
+        .iso27001("A.8.5")
+        .reads(&[EntityKind::Principals])
 }

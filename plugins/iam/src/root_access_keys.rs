@@ -1,7 +1,7 @@
 //! `iam.root-access-keys`: the root account (and break-glass accounts) has no active access
 //! key or token.
 
-use crate::common::{is_root_like, missing_roots, root_kind};
+use crate::common::{is_root_like, missing_roots, root_check, root_kind};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -9,14 +9,13 @@ pub const ID: &str = "iam.root-access-keys";
 
 /// The check's declaration.
 pub fn check() -> Check {
-    Check::new(ID, evaluate)
+    root_check(Check::new(ID, evaluate))
         .title("Root and break-glass accounts have no access keys")
         .description(
             "For each root or break-glass principal: fails when it has an access key or token \
              that is active (or whose state is unknown), passes otherwise. One not-evaluable \
              finding per AWS account whose root user is missing from the snapshot.",
         )
-        .severity(Severity::Critical)
         .rationale(
             "A root access key cannot be limited by any policy; leaked through code, CI logs or \
              a laptop, it gives full control of the account until someone notices.",
@@ -25,11 +24,6 @@ pub fn check() -> Check {
             "Delete every access key of the root user (AWS console: Security credentials) and of \
              break-glass accounts; use roles for automation.",
         )
-        .soc2("CC6.1")
-        .iso27001("A.5.15")
-        .iso27001("A.8.2")
-        .iso27001("A.8.5")
-        .reads(&[EntityKind::Principals])
 }
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {

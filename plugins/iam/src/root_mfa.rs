@@ -1,6 +1,6 @@
 //! `iam.root-mfa`: the root account (and break-glass accounts) signs in with MFA.
 
-use crate::common::{is_root_like, missing_roots, root_kind};
+use crate::common::{is_root_like, missing_roots, root_check, root_kind};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -8,14 +8,13 @@ pub const ID: &str = "iam.root-mfa";
 
 /// The check's declaration.
 pub fn check() -> Check {
-    Check::new(ID, evaluate)
+    root_check(Check::new(ID, evaluate))
         .title("Root and break-glass accounts use MFA")
         .description(
             "For each root or break-glass principal: fails when MFA is off, passes when it is \
              on, not evaluable when unknown. One not-evaluable finding per AWS account whose \
              root user is missing from the snapshot.",
         )
-        .severity(Severity::Critical)
         .rationale(
             "The root user bypasses every permission boundary and cannot be limited by policy. \
              A phished or reused root password without a second factor hands over the account, \
@@ -25,11 +24,6 @@ pub fn check() -> Check {
             "Register a hardware MFA device for root and for every break-glass account, kept in \
              a safe with a documented procedure for using it; alert on any root sign-in.",
         )
-        .soc2("CC6.1")
-        .iso27001("A.5.15")
-        .iso27001("A.8.2")
-        .iso27001("A.8.5")
-        .reads(&[EntityKind::Principals])
 }
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {

@@ -56,12 +56,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         if known.is_empty() {
             out.push(Finding::not_evaluable(
                 ID,
-                ResourceRef {
-                    kind: "account".into(),
-                    id: a.id.clone(),
-                    display_name: a.name.clone(),
-                    account: Some(a.id.clone()),
-                },
+                resource::account(a),
                 "no tenant setting of this account says whether MFA is enforced",
             ));
             continue;

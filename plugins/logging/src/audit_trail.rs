@@ -6,15 +6,6 @@ use posture_sdk::prelude::*;
 /// Check id.
 pub const ID: &str = "logging.audit-trail";
 
-fn account_ref(a: &Account) -> ResourceRef {
-    ResourceRef {
-        kind: "account".into(),
-        id: a.id.clone(),
-        display_name: a.name.clone(),
-        account: Some(a.id.clone()),
-    }
-}
-
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
@@ -60,20 +51,22 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         let f = match (complete, maybe) {
             (Some((_, l)), _) => Finding::pass(
                 ID,
-                account_ref(a),
+                resource::account(a),
                 format!("trail {} logs management events in all regions", l.name),
             ),
             (None, true) => Finding::not_evaluable(
                 ID,
-                account_ref(a),
+                resource::account(a),
                 "a trail may cover the account, but some of its settings are unknown",
             ),
-            (None, false) if trails.is_empty() => {
-                Finding::fail(ID, account_ref(a), "the account has no CloudTrail trail")
-            }
+            (None, false) if trails.is_empty() => Finding::fail(
+                ID,
+                resource::account(a),
+                "the account has no CloudTrail trail",
+            ),
             (None, false) => Finding::fail(
                 ID,
-                account_ref(a),
+                resource::account(a),
                 "no trail is enabled, logging, multi-region and recording management events",
             ),
         };

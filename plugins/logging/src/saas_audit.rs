@@ -50,12 +50,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         .iter()
         .filter(|a| SAAS.contains(&a.provider.as_str()))
     {
-        let res = ResourceRef {
-            kind: "account".into(),
-            id: a.id.clone(),
-            display_name: a.name.clone(),
-            account: Some(a.id.clone()),
-        };
+        let res = resource::account(a);
         let mut evidence = Vec::new();
         let mut known = Vec::new();
         for (i, t) in settings

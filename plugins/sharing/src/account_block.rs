@@ -42,12 +42,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         {
             out.push(Finding::not_evaluable(
                 ID,
-                ResourceRef {
-                    kind: "account".into(),
-                    id: a.id.clone(),
-                    display_name: a.name.clone(),
-                    account: Some(a.id.clone()),
-                },
+                resource::account(a),
                 "the snapshot has no aws-s3 account settings (s3control public-access block not collected)",
             )
             .evidence("provider", a.provider.clone(), "/accounts".into())

@@ -136,17 +136,8 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Compute, Import
         out
     });
     let tenant = default.map(|d| TenantSettings {
-        account: account.to_string(),
-        service: "aws-ec2".into(),
-        external_sharing: None,
-        sharing_allowed_domains: None,
-        audit_logging_enabled: None,
-        public_access_block: None,
         default_encryption: Some(d.ebs_encryption_by_default),
-        guest_expiry_enabled: None,
-        guest_expiry_days: None,
-        mfa_enforced: None,
-        attributes: None,
+        ..TenantSettings::new(account, "aws-ec2")
     });
     Ok(Compute {
         data_stores,

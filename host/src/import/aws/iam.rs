@@ -249,17 +249,8 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
         _ => (None, None),
     };
     let tenant = password_policy.map(|p| TenantSettings {
-        account: String::new(),
-        service: "aws-iam".into(),
-        external_sharing: None,
-        sharing_allowed_domains: None,
-        audit_logging_enabled: None,
-        public_access_block: None,
-        default_encryption: None,
-        guest_expiry_enabled: None,
-        guest_expiry_days: None,
-        mfa_enforced: None,
         attributes: Some(serde_json::json!({ "password_policy": p }).to_string()),
+        ..TenantSettings::new("", "aws-iam")
     });
     Ok(Iam {
         account_id,

@@ -17,8 +17,8 @@ pub mod policy;
 mod s3;
 pub mod time;
 
-use super::{ExportFiles, ImportError, Options};
-use crate::snapshot::{Account, Provenance, SCHEMA_V1, Snapshot};
+use super::{ExportFiles, ImportError, Options, Source};
+use crate::snapshot::{Account, Snapshot};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -58,27 +58,24 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let mut iam = iam::collect(&mut files)?;
     let account_id = match identity {
         Some(id) => id.account,
-        None => iam
-            .account_id
-            .clone()
-            .or(options.account.clone())
-            .ok_or_else(|| ImportError::Invalid {
-                path: files.display("sts/get-caller-identity.json"),
-                message: "missing, and no IAM file names the account: cannot tell which AWS \
-                      account this export is of"
-                    .into(),
-            })?,
+        None => super::account_id(
+            options,
+            iam.account_id.clone(),
+            &files.display("sts/get-caller-identity.json"),
+            "no sts/get-caller-identity.json and no IAM ARN",
+        )?,
     };
     let region = capture.as_ref().and_then(|c| c.region.clone());
-    let captured_at = options
-        .captured_at
-        .or(capture.as_ref().map(|c| c.captured_at.0))
-        .or(iam.report_generated)
-        .ok_or_else(|| ImportError::Invalid {
-            path: files.display(CAPTURE_FILE),
-            message: "missing, and the export records no other capture time: pass --captured-at"
-                .into(),
-        })?;
+    let found = capture
+        .as_ref()
+        .map(|c| c.captured_at.0)
+        .or(iam.report_generated);
+    let captured_at = super::captured_at(
+        options,
+        found,
+        &files.display(CAPTURE_FILE),
+        "posture-capture.json or the credential report's time",
+    )?;
 
     let s3 = s3::collect(&mut files, &account_id, region.as_deref())?;
     let trails = cloudtrail::collect(&mut files, &account_id)?;
@@ -114,14 +111,18 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     for t in tenant_settings.iter_mut().flatten() {
         t.account.clone_from(&account_id);
     }
-    let mut snapshot = Snapshot::empty();
-    snapshot.schema = SCHEMA_V1.into();
-    snapshot.captured_at = captured_at;
-    snapshot.accounts = vec![Account {
-        id: account_id,
-        provider: "aws".into(),
-        name: iam.alias,
-    }];
+    let mut snapshot = super::snapshot_of(
+        Source::Aws,
+        Account {
+            id: account_id,
+            provider: "aws".into(),
+            name: iam.alias,
+        },
+        captured_at,
+        SOURCE_FORMAT,
+        source_version,
+        files.into_read(),
+    );
     snapshot.principals = iam.principals;
     snapshot.groups = iam.groups;
     snapshot.grants = iam.grants;
@@ -132,12 +133,6 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     snapshot.protected_resources = backup.protected;
     snapshot.keys = keys;
     snapshot.tenant_settings = tenant_settings;
-    snapshot.provenance = Some(Provenance {
-        tool: Some(format!("posture import aws {}", env!("CARGO_PKG_VERSION"))),
-        source_format: Some(SOURCE_FORMAT.into()),
-        source_version,
-        files: files.into_read(),
-    });
     Ok(snapshot)
 }
 
@@ -245,7 +240,7 @@ mod tests {
         assert_eq!(ok.captured_at, 5);
         let dir = export(&[CAPTURE]);
         let e = import(dir.path(), &Options::default()).expect_err("no account");
-        assert!(e.to_string().contains("which AWS account"), "{e}");
+        assert!(e.to_string().contains("--account"), "{e}");
         let e = import(&dir.path().join("nope"), &Options::default()).expect_err("no dir");
         assert!(e.to_string().contains("cannot read"), "{e}");
     }

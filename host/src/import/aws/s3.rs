@@ -190,17 +190,8 @@ pub fn collect(
         .as_ref()
         .map(|c| (c.ignore_public_acls, c.restrict_public_buckets));
     let tenant = account_block.map(|c| TenantSettings {
-        account: account.to_string(),
-        service: "aws-s3".into(),
-        external_sharing: None,
-        sharing_allowed_domains: None,
-        audit_logging_enabled: None,
         public_access_block: Some(c.into()),
-        default_encryption: None,
-        guest_expiry_enabled: None,
-        guest_expiry_days: None,
-        mfa_enforced: None,
-        attributes: None,
+        ..TenantSettings::new(account, "aws-s3")
     });
     let Some(list) = files.answer::<ListBuckets>("s3api/list-buckets.json")?.ok() else {
         return Ok(S3 {

@@ -74,6 +74,14 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
     sleep 2
 done
 call iam/get-credential-report.json iam get-credential-report
+# Without a credential report (e.g. generation denied), ask per user instead: slower, fewer facts.
+if grep -q '"Error"' "$out/iam/get-credential-report.json"; then
+    call iam/list-users.json iam list-users
+    for u in $(list 'Users[].UserName' iam list-users); do
+        call "iam/users/$u/list-mfa-devices.json" iam list-mfa-devices --user-name "$u"
+        call "iam/users/$u/list-attached-user-policies.json" iam list-attached-user-policies --user-name "$u"
+    done
+fi
 call iam/get-account-authorization-details.json iam get-account-authorization-details
 call iam/get-account-summary.json iam get-account-summary
 call iam/get-account-password-policy.json iam get-account-password-policy

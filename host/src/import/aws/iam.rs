@@ -89,11 +89,19 @@ struct RoleDetail {
     role_policy_list: Vec<InlinePolicy>,
 }
 
+/// A managed policy attached to a user, group or role.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct AttachedPolicy {
-    policy_name: String,
-    policy_arn: String,
+pub struct AttachedPolicy {
+    /// Its name.
+    pub policy_name: String,
+    /// Its ARN.
+    pub policy_arn: String,
+}
+
+/// AWS's own administrator policy (customer policies need their document: see [`Admins`]).
+pub fn attached_is_admin_policy(p: &AttachedPolicy) -> bool {
+    p.policy_arn == ADMIN_POLICY_ARN
 }
 
 #[derive(Deserialize)]
@@ -236,7 +244,18 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
         .filter_map(|d| d.user.map(|u| u.arn))
         .collect();
 
-    let principals = principals(
+    // Without the credential report, the per-user calls (when collected) list the users.
+    let per_user = match rows {
+        Some(_) => None,
+        None => super::iam_users::collect(files)?,
+    };
+    let account_id = account_id.or_else(|| {
+        per_user
+            .iter()
+            .flat_map(|u| u.principals.iter())
+            .find_map(|p| account_of(&p.id))
+    });
+    let mut principals = principals(
         rows.as_deref(),
         details.as_ref(),
         admin.as_ref(),
@@ -244,10 +263,32 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
         &virtual_mfa,
         account_id.as_deref(),
     );
-    let (groups, grants) = match (&details, &admin) {
+    let (groups, mut grants) = match (&details, &admin) {
         (Some(d), Some(a)) => (Some(groups(d, a)), Some(grants(d, a))),
         _ => (None, None),
     };
+    if let Some(per_user) = per_user {
+        let list = principals.get_or_insert_with(Vec::new);
+        for p in per_user.principals {
+            match list.iter_mut().find(|q| q.id == p.id) {
+                // Known from the authorization details: add what the per-user calls tell.
+                Some(q) => {
+                    q.mfa_enabled = p.mfa_enabled;
+                    q.last_sign_in = p.last_sign_in;
+                    q.interactive = p.interactive;
+                }
+                None => list.push(p),
+            }
+        }
+        if grants.is_none() {
+            grants = per_user.grants;
+        }
+        if let (Some(summary), Some(account)) = (&summary, &account_id)
+            && !list.iter().any(|p| p.kind == PrincipalKind::Root)
+        {
+            list.push(root_from_summary(summary, account));
+        }
+    }
     let tenant = password_policy.map(|p| TenantSettings {
         attributes: Some(serde_json::json!({ "password_policy": p }).to_string()),
         ..TenantSettings::new("", "aws-iam")
@@ -300,7 +341,7 @@ impl Admins {
     }
 
     fn attached_is_admin(&self, p: &AttachedPolicy) -> bool {
-        p.policy_arn == ADMIN_POLICY_ARN || self.admin_policies.contains(&p.policy_arn)
+        attached_is_admin_policy(p) || self.admin_policies.contains(&p.policy_arn)
     }
 
     fn inline_is_admin(p: &InlinePolicy) -> bool {

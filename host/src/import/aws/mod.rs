@@ -12,6 +12,7 @@ mod cloudtrail;
 mod compute;
 pub mod credential_report;
 mod iam;
+mod iam_users;
 mod kms;
 pub mod policy;
 mod s3;
@@ -243,6 +244,53 @@ mod tests {
         assert!(e.to_string().contains("--account"), "{e}");
         let e = import(&dir.path().join("nope"), &Options::default()).expect_err("no dir");
         assert!(e.to_string().contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn per_user_calls_stand_in_for_a_missing_credential_report() {
+        let dir = export(&[
+            CAPTURE,
+            IDENTITY,
+            (
+                "iam/get-credential-report.json",
+                r#"{"Error": {"Code": "AccessDenied"}}"#,
+            ),
+            (
+                "iam/list-users.json",
+                r#"{"Users": [{"UserName": "ann", "Arn": "arn:aws:iam::111122223333:user/ann", "PasswordLastUsed": "2026-11-01T00:00:00Z"},
+                              {"UserName": "bot", "Arn": "arn:aws:iam::111122223333:user/bot"}]}"#,
+            ),
+            (
+                "iam/users/ann/list-mfa-devices.json",
+                r#"{"MFADevices": []}"#,
+            ),
+            (
+                "iam/users/ann/list-attached-user-policies.json",
+                r#"{"AttachedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}"#,
+            ),
+            (
+                "iam/get-account-summary.json",
+                r#"{"SummaryMap": {"AccountMFAEnabled": 1}}"#,
+            ),
+        ]);
+        let s = import(dir.path(), &Options::default()).expect("imports");
+        let p = s.principals.as_ref().expect("principals");
+        let ann = p.iter().find(|p| p.name == "ann").expect("ann");
+        assert_eq!(
+            (ann.mfa_enabled, ann.admin, ann.interactive),
+            (Some(false), Some(true), Some(true))
+        );
+        let bot = p.iter().find(|p| p.name == "bot").expect("bot");
+        assert_eq!(
+            (bot.mfa_enabled, bot.admin, bot.interactive),
+            (None, None, None)
+        );
+        let root = p
+            .iter()
+            .find(|p| p.kind == crate::snapshot::PrincipalKind::Root)
+            .expect("root");
+        assert_eq!(root.mfa_enabled, Some(true));
+        assert_eq!(s.grants.as_ref().map(Vec::len), Some(1));
     }
 
     #[test]

@@ -166,32 +166,6 @@ impl ExportFiles {
         }
     }
 
-    /// The names of the sub-directories of `rel` (empty when it does not exist), sorted.
-    pub fn subdirs(&self, rel: &str) -> Result<Vec<String>, ImportError> {
-        let entries = match self.dir.read_dir(rel) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(ImportError::Read {
-                    path: self.display(rel),
-                    source,
-                });
-            }
-        };
-        let mut out = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|source| ImportError::Read {
-                path: self.display(rel),
-                source,
-            })?;
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                out.push(entry.file_name().to_string_lossy().into_owned());
-            }
-        }
-        out.sort();
-        Ok(out)
-    }
-
     /// The files read so far, with their digests, in reading order.
     pub fn into_read(self) -> Vec<ProvenanceFile> {
         self.read

@@ -12,7 +12,7 @@ use crate::snapshot::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the IAM files give the snapshot.
 pub struct Iam {
@@ -379,6 +379,32 @@ fn key_credentials(
         .collect()
 }
 
+/// An IAM user named `name` (id: its ARN) with nothing else known yet.
+pub fn aws_user(arn: &str, name: &str) -> Principal {
+    Principal {
+        id: arn.to_string(),
+        account: String::new(),
+        kind: PrincipalKind::User,
+        name: name.to_string(),
+        login: None,
+        status: None,
+        admin: None,
+        interactive: None,
+        mfa_enabled: None,
+        mfa_methods: Vec::new(),
+        created: None,
+        last_sign_in: None,
+        credentials: Vec::new(),
+        identity_source: Some("aws-iam".into()),
+        employment: None,
+        guest: Some(false),
+        access_expires: None,
+        last_reviewed: None,
+        tags: Vec::new(),
+        attributes: None,
+    }
+}
+
 fn from_report(row: &Row) -> Principal {
     let mut credentials = Vec::new();
     let root = row.is_root();
@@ -419,59 +445,43 @@ fn from_report(row: &Row) -> Principal {
         (false, Some(false)) => PrincipalKind::Service,
         _ => PrincipalKind::User,
     };
+    let name = if root { "root" } else { row.user.as_str() };
     Principal {
-        id: row.arn.clone(),
-        account: String::new(),
         kind,
-        name: if root {
-            "root".into()
-        } else {
-            row.user.clone()
-        },
-        login: None,
         status: Some(status),
         admin: root.then_some(true),
         interactive: password,
         mfa_enabled: row.mfa_active,
-        mfa_methods: Vec::new(),
         created: row.created,
         last_sign_in: row.password_last_used,
         credentials,
-        identity_source: Some("aws-iam".into()),
-        employment: None,
-        guest: Some(false),
-        access_expires: None,
-        last_reviewed: None,
-        tags: Vec::new(),
-        attributes: None,
+        ..aws_user(&row.arn, name)
     }
 }
 
 /// The root user from the account summary (when the report has no root row).
 fn root_from_summary(summary: &AccountSummary, account: &str) -> Principal {
     let flag = |k: &str| summary.summary_map.get(k).map(|v| *v != 0);
-    let mut p = from_report(&Row {
-        user: "<root_account>".into(),
-        arn: format!("arn:aws:iam::{account}:root"),
-        created: None,
-        password_enabled: None,
-        password_last_used: None,
-        password_last_changed: None,
-        mfa_active: flag("AccountMFAEnabled"),
-        access_keys: Default::default(),
-        certificates: Default::default(),
-    });
-    p.credentials.retain(|c| c.kind != CredentialKind::Password);
-    if flag("AccountAccessKeysPresent") == Some(true) {
-        p.credentials.push(Credential {
-            id: format!("{}#access_key", p.id),
+    let arn = format!("arn:aws:iam::{account}:root");
+    let credentials = match flag("AccountAccessKeysPresent") {
+        Some(true) => vec![Credential {
+            id: format!("{arn}#access_key"),
             kind: CredentialKind::AccessKey,
             active: Some(true),
             created: None,
             last_used: None,
-        });
+        }],
+        _ => Vec::new(),
+    };
+    Principal {
+        kind: PrincipalKind::Root,
+        status: Some(AccountStatus::Enabled),
+        admin: Some(true),
+        interactive: Some(true),
+        mfa_enabled: flag("AccountMFAEnabled"),
+        credentials,
+        ..aws_user(&arn, "root")
     }
-    p
 }
 
 fn principals(
@@ -486,18 +496,22 @@ fn principals(
         return None;
     }
     let mut out: Vec<Principal> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for row in rows.unwrap_or_default() {
         let p = from_report(row);
         // A report can list a user twice (seen in real reports); the later row is newer.
-        match out.iter_mut().find(|q| q.id == p.id) {
-            Some(q) => {
+        match index.get(&p.id) {
+            Some(&i) => {
                 tracing::warn!(
                     "credential report lists {} twice; keeping the later row",
                     p.id
                 );
-                *q = p;
+                out[i] = p;
             }
-            None => out.push(p),
+            None => {
+                index.insert(p.id.clone(), out.len());
+                out.push(p);
+            }
         }
     }
     if let (Some(summary), Some(account)) = (summary, account)
@@ -505,53 +519,33 @@ fn principals(
     {
         out.push(root_from_summary(summary, account));
     }
-    let users = details
+    for u in details
         .map(|d| d.user_detail_list.as_slice())
-        .unwrap_or_default();
-    for u in users {
-        let is_admin = admin.map(|a| a.user_is_admin(u));
-        match out.iter_mut().find(|p| p.id == u.arn) {
-            Some(p) => {
-                p.admin = is_admin;
-                p.created = p.created.or(secs(u.create_date));
+        .unwrap_or_default()
+    {
+        let i = match index.get(&u.arn) {
+            Some(&i) => i,
+            None => {
+                index.insert(u.arn.clone(), out.len());
+                out.push(aws_user(&u.arn, &u.user_name));
+                out.len() - 1
             }
-            None => out.push(Principal {
-                admin: is_admin,
-                created: secs(u.create_date),
-                status: None,
-                interactive: None,
-                mfa_enabled: None,
-                credentials: Vec::new(),
-                kind: PrincipalKind::User,
-                name: u.user_name.clone(),
-                id: u.arn.clone(),
-                ..from_report(&Row {
-                    user: u.user_name.clone(),
-                    arn: u.arn.clone(),
-                    created: None,
-                    password_enabled: None,
-                    password_last_used: None,
-                    password_last_changed: None,
-                    mfa_active: None,
-                    access_keys: Default::default(),
-                    certificates: Default::default(),
-                })
-            }),
-        }
+        };
+        let p = &mut out[i];
+        p.admin = admin.map(|a| a.user_is_admin(u));
+        p.created = p.created.or(secs(u.create_date));
+        p.tags = u
+            .tags
+            .iter()
+            .map(|t| Tag {
+                key: t.key.clone(),
+                value: t.value.clone(),
+            })
+            .collect();
     }
     for p in &mut out {
         if virtual_mfa.contains(&p.id) {
             p.mfa_methods.push("virtual".into());
-        }
-        if let Some(u) = users.iter().find(|u| u.arn == p.id) {
-            p.tags = u
-                .tags
-                .iter()
-                .map(|t| Tag {
-                    key: t.key.clone(),
-                    value: t.value.clone(),
-                })
-                .collect();
         }
     }
     Some(out)

@@ -3,11 +3,11 @@
 //! `list-attached-user-policies`. Slower to collect (calls per user) and less complete (no
 //! access-key dates), so only a fallback.
 
-use super::iam::{AttachedPolicy, attached_is_admin_policy};
+use super::iam::{AttachedPolicy, attached_is_admin_policy, aws_user};
 use super::time::{AwsTime, secs};
 use crate::import::files::safe_component;
 use crate::import::{ExportFiles, ImportError};
-use crate::snapshot::{Grant, Principal, PrincipalKind, SubjectKind};
+use crate::snapshot::{Grant, Principal, SubjectKind};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -94,27 +94,13 @@ pub fn collect(files: &mut ExportFiles) -> Result<Option<PerUser>, ImportError> 
         }
         let last = secs(u.password_last_used);
         principals.push(Principal {
-            id: u.arn,
-            account: String::new(),
-            kind: PrincipalKind::User,
-            name: u.user_name,
-            login: None,
-            status: None,
             admin,
             // A password used at least once: a console user. Otherwise unknown.
             interactive: last.map(|_| true),
             mfa_enabled: mfa,
-            mfa_methods: Vec::new(),
             created: secs(u.create_date),
             last_sign_in: last,
-            credentials: Vec::new(),
-            identity_source: Some("aws-iam".into()),
-            employment: None,
-            guest: Some(false),
-            access_expires: None,
-            last_reviewed: None,
-            tags: Vec::new(),
-            attributes: None,
+            ..aws_user(&u.arn, &u.user_name)
         });
     }
     Ok(Some(PerUser { principals, grants }))

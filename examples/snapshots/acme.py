@@ -153,11 +153,15 @@ snap={
  "tenant_settings":[
   {"account":AWS,"service":"aws-s3","public_access_block":{"block_public_acls":True,"ignore_public_acls":True,"block_public_policy":False,"restrict_public_buckets":False}},
   {"account":AWS,"service":"aws-ec2","default_encryption":False},
+  {"account":AWS,"service":"aws-iam","password_policy":{"min_length":8,"require_uppercase":True,"require_lowercase":True,
+   "require_numbers":True,"require_symbols":False,"max_age_days":90,"reuse_prevention":0}},
+  {"account":SANDBOX,"service":"aws-ec2","default_encryption":True},
+  {"account":SANDBOX,"service":"aws-iam","password_policy":{"min_length":16,"reuse_prevention":24}},
   {"account":M365,"service":"sharepoint","external_sharing":"anyone","guest_expiry_enabled":False},
-  {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False},
+  {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False,"legacy_auth_blocked":False},
   {"account":SANDBOX,"service":"aws-s3","public_access_block":PAB_ON},
   {"account":LABS,"service":"sharepoint","external_sharing":"existing-guests","guest_expiry_enabled":True,"guest_expiry_days":60},
-  {"account":LABS,"service":"m365","audit_logging_enabled":False,"mfa_enforced":True}]
+  {"account":LABS,"service":"m365","audit_logging_enabled":False,"mfa_enforced":True,"legacy_auth_blocked":True}]
 }
 open("acme.json","w").write(json.dumps(snap,indent=2)+"\n")
 bad={"schema":"posture.snapshot/v1","captured_at":"2026-11-20T09:00:00Z","accounts":[{"id":AWS,"provider":"aws"}],

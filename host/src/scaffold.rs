@@ -1,6 +1,7 @@
 //! `posture plugin new --lang rust|python|js|c|go NAME`: a new, buildable plugin with one check, one
 //! test, and one declarative case for `posture test`. The templates are in `host/templates/`
-//! (compiled in); placeholders are `{{name}}`, `{{domain}}`, `{{vendor}}` and `{{sdk}}`.
+//! (compiled in); placeholders are `{{name}}`, `{{domain}}`, `{{vendor}}`, `{{sdk}}` and
+//! `{{contract}}` (the contract version this host speaks).
 
 use std::path::{Path, PathBuf};
 
@@ -134,7 +135,8 @@ pub fn new_plugin(
             .replace("{{name}}", name)
             .replace("{{domain}}", "custom")
             .replace("{{vendor}}", "my team")
-            .replace("{{sdk}}", &sdk);
+            .replace("{{sdk}}", &sdk)
+            .replace("{{contract}}", crate::runtime::CONTRACT_VERSION);
         let path = dir.join(rel);
         let io = |source| ScaffoldError::Io {
             path: path.clone(),

@@ -61,7 +61,24 @@ impl Context {
 
     /// Whole days from `t` to now (negative if `t` is in the future).
     pub fn days_since(&self, t: Timestamp) -> i64 {
-        (self.now - t).div_euclid(DAY)
+        self.now.saturating_sub(t).div_euclid(DAY)
+    }
+
+    /// Whether more than `days` days (of 24 hours, counted exactly, not in whole days) have
+    /// passed since `t`: 30 days and 7 hours is more than 30 days, 30 days exactly is not.
+    pub fn more_than_days_since(&self, t: Timestamp, days: i64) -> bool {
+        self.now.saturating_sub(t) > days.saturating_mul(DAY)
+    }
+
+    /// "N days" for a message about a limit test: the whole days since `t`, or "more than
+    /// N days" when the whole days equal the limit but the exact time exceeds it.
+    pub fn days_elapsed(&self, t: Timestamp, limit: i64) -> String {
+        let days = self.days_since(t);
+        if days == limit && self.more_than_days_since(t, limit) {
+            format!("more than {days} days")
+        } else {
+            format!("{days} days")
+        }
     }
 
     fn value(&self, name: &str) -> Result<&ParamValue, CheckError> {
@@ -125,5 +142,36 @@ impl Context {
                 "parameter `{name}` is not a list of texts"
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::NOW;
+
+    fn cx() -> Context {
+        Context::new(NOW, NOW, Vec::new(), Vec::new(), Vec::new())
+    }
+
+    #[test]
+    fn days_are_counted_exactly_for_limits_and_whole_for_display() {
+        let cx = cx();
+        let over = NOW - 30 * DAY - 7 * 3600;
+        assert_eq!(cx.days_since(over), 30);
+        assert!(cx.more_than_days_since(over, 30));
+        assert!(!cx.more_than_days_since(NOW - 30 * DAY, 30));
+        assert_eq!(cx.days_elapsed(over, 30), "more than 30 days");
+        assert_eq!(cx.days_elapsed(NOW - 30 * DAY, 30), "30 days");
+        assert_eq!(cx.days_elapsed(NOW - 31 * DAY, 30), "31 days");
+    }
+
+    #[test]
+    fn extreme_timestamps_do_not_overflow() {
+        let cx = cx();
+        assert!(cx.more_than_days_since(i64::MIN, 1_000_000_000));
+        assert!(!cx.more_than_days_since(i64::MIN, i64::MAX));
+        assert!(cx.days_since(i64::MIN) > 0);
+        assert!(!cx.more_than_days_since(i64::MAX, 0));
     }
 }

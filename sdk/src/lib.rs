@@ -80,7 +80,7 @@ pub use snapshot::{Absent, Snapshot};
 pub struct ReadmeDoctests;
 
 /// The contract version this SDK builds plugins for.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+pub const CONTRACT_VERSION: &str = "0.2.0";
 
 /// Everything a check author needs, in one import.
 pub mod prelude {
@@ -89,4 +89,17 @@ pub mod prelude {
     pub use crate::context::Context;
     pub use crate::finding::{path, resource, rfc3339, show, show_enum, show_time, wit_name};
     pub use crate::snapshot::{Absent, Snapshot};
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contract_version_is_the_wit_package_version() {
+        let wit = include_str!("../../wit/world.wit");
+        let package = format!("package posture:plugin@{};", super::CONTRACT_VERSION);
+        assert!(
+            wit.lines().any(|l| l == package),
+            "{package} not in wit/world.wit"
+        );
+    }
 }

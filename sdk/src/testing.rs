@@ -366,6 +366,8 @@ pub fn tenant_settings(service: &str) -> TenantSettings {
         guest_expiry_enabled: None,
         guest_expiry_days: None,
         mfa_enforced: None,
+        password_policy: None,
+        legacy_auth_blocked: None,
         attributes: None,
     }
 }

@@ -57,7 +57,7 @@ fn trivy_aws_cases() {
             "AWS-0141", "AWS-0142", "AWS-0145", "AWS-0088", "AWS-0092", "AWS-0014", "AWS-0065",
             "AWS-0080",
         ],
-        91.0,
+        95.0,
     );
 }
 
@@ -76,7 +76,7 @@ fn scubagear_m365_cases() {
             "MS.SHAREPOINT.1.1v1",
             "MS.SECURITYSUITE.5.1v1",
         ],
-        84.0,
+        90.0,
     );
 }
 
@@ -104,5 +104,5 @@ fn custodian_recorded_aws_responses() {
     let spec = custodian::Spec::load();
     let table = spec.table();
     let result = run_suite("custodian", &table, custodian::cases(&spec), &eval);
-    check(&table, &result, &[], 70.0);
+    check(&table, &result, &[], 80.0);
 }

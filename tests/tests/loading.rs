@@ -7,15 +7,16 @@ use posture::runtime::{LoadError, Runtime};
 use posture_e2e::iam_plugin;
 use std::path::Path;
 
-/// A component exporting the plugin interface of contract 0.2.0 (which this host does not
-/// support). The host must refuse it from its type, before running anything.
-const CONTRACT_0_2: &str = r#"
+/// A component exporting the plugin interface of contract 0.1.0 (which this host no longer
+/// supports: 0.2.0 changed `tenant-settings`). The host must refuse it from its type, before
+/// running anything.
+const CONTRACT_0_1: &str = r#"
 (component
   (core module $m (func (export "describe")))
   (core instance $i (instantiate $m))
   (func $describe (canon lift (core func $i "describe")))
   (instance $plugin (export "describe" (func $describe)))
-  (export "posture:plugin/plugin@0.2.0" (instance $plugin))
+  (export "posture:plugin/plugin@0.1.0" (instance $plugin))
 )
 "#;
 
@@ -35,7 +36,7 @@ const FOREIGN_IMPORT: &str = r#"
   (core instance $i (instantiate $m))
   (func $describe (canon lift (core func $i "describe")))
   (instance $plugin (export "describe" (func $describe)))
-  (export "posture:plugin/plugin@0.1.0" (instance $plugin))
+  (export "posture:plugin/plugin@0.2.0" (instance $plugin))
 )
 "#;
 
@@ -49,11 +50,11 @@ fn load_wat(wat: &str) -> LoadError {
 
 #[test]
 fn plugin_for_another_contract_version_is_refused_with_both_versions() {
-    let e = load_wat(CONTRACT_0_2);
+    let e = load_wat(CONTRACT_0_1);
     assert!(matches!(e, LoadError::IncompatibleContract { .. }), "{e}");
     let msg = e.to_string();
-    assert!(msg.contains("posture:plugin@0.2.0"), "{msg}");
-    assert!(msg.contains("0.1.x"), "{msg}");
+    assert!(msg.contains("posture:plugin@0.1.0"), "{msg}");
+    assert!(msg.contains("0.2.x"), "{msg}");
     assert!(msg.contains("test.wasm"), "{msg}");
 }
 
@@ -109,7 +110,7 @@ fn iam_plugin_describes_itself_completely() {
         !p.uses_wasi,
         "a Rust plugin built for wasm32-unknown-unknown imports no WASI"
     );
-    assert_eq!(p.info.contract_version, "0.1.0");
+    assert_eq!(p.info.contract_version, "0.2.0");
     assert_eq!(p.info.vendor, "posture");
     let c = p
         .info

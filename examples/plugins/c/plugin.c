@@ -260,7 +260,7 @@ void exports_posture_plugin_plugin_describe(exports_posture_plugin_plugin_plugin
   ret->name = str("example-c-sharing");
   ret->version = str("0.1.0");
   ret->vendor = str("posture examples");
-  ret->contract_version = str("0.1.0");
+  ret->contract_version = str("0.2.0");
   ret->checks.ptr = m;
   ret->checks.len = 1;
 }

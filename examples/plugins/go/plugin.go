@@ -28,7 +28,7 @@ func Describe() types.PluginInfo {
 		Name:            "example-go-iam",
 		Version:         "0.1.0",
 		Vendor:          "posture examples",
-		ContractVersion: "0.1.0",
+		ContractVersion: "0.2.0",
 		Checks: []types.CheckMetadata{{
 			Id:    checkID,
 			Title: "Unused accounts are disabled",

@@ -4,7 +4,7 @@
 // check in plugins/sharing, so the end-to-end test can require identical findings on the same
 // snapshot. Records arrive as objects with camelCase fields, enums as their WIT names.
 
-import { count, listShares } from 'posture:plugin/snapshot@0.1.0';
+import { count, listShares } from 'posture:plugin/snapshot@0.2.0';
 
 const CHECK_ID = 'sharing.link-shares';
 const PAGE = 1000;
@@ -81,7 +81,7 @@ export const plugin = {
       name: 'example-javascript-sharing',
       version: '0.1.0',
       vendor: 'posture examples',
-      contractVersion: '0.1.0',
+      contractVersion: '0.2.0',
       checks: [
         {
           id: CHECK_ID,

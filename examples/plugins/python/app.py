@@ -98,7 +98,7 @@ class Plugin(exports.Plugin):
             name="example-python-sharing",
             version="0.1.0",
             vendor="posture examples",
-            contract_version="0.1.0",
+            contract_version="0.2.0",
             checks=[
                 CheckMetadata(
                     id=CHECK_ID,

@@ -80,6 +80,10 @@ struct CapExclusions {
 /// ScubaGear's policy id for "MFA for all users", whose documented exclusions are accepted.
 const MFA_POLICY: &str = "MS.AAD.3.2v2";
 
+/// ScubaGear's policy id for "legacy authentication blocked", whose documented exclusions are
+/// accepted.
+const LEGACY_AUTH_POLICY: &str = "MS.AAD.1.1v1";
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase", default)]
 struct TenantDetail {
@@ -102,6 +106,8 @@ struct CaPolicy {
 struct Conditions {
     users: Option<Users>,
     applications: Option<Applications>,
+    #[serde(deserialize_with = "nullable")]
+    client_app_types: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -186,10 +192,9 @@ fn all_accepted(excluded: &[String], accepted: &[String]) -> bool {
 
 impl CaPolicy {
     /// Enabled, for all users and all cloud apps, with no exclusion beyond those documented in
-    /// `accepted`, granting access only with MFA (the built-in control or an authentication
-    /// strength of multi-factor combinations).
-    fn enforces_mfa_for_everyone(&self, accepted: &CapExclusions) -> bool {
-        let (Some(c), Some(g)) = (&self.conditions, &self.grant_controls) else {
+    /// `accepted`: its grant controls apply to every sign-in it matches.
+    fn covers_everyone(&self, accepted: &CapExclusions) -> bool {
+        let Some(c) = &self.conditions else {
             return false;
         };
         let (Some(u), Some(a)) = (&c.users, &c.applications) else {
@@ -213,6 +218,15 @@ impl CaPolicy {
             && guests;
         let everywhere = a.include_applications.iter().any(|x| x == "All")
             && all_accepted(&a.exclude_applications, &accepted.applications);
+        self.state.as_deref() == Some("enabled") && everyone && everywhere
+    }
+
+    /// Covers everyone (see `covers_everyone`) and grants access only with MFA (the built-in
+    /// control or an authentication strength of multi-factor combinations).
+    fn enforces_mfa_for_everyone(&self, accepted: &CapExclusions) -> bool {
+        let Some(g) = &self.grant_controls else {
+            return false;
+        };
         let mfa = g.built_in_controls.iter().any(|c| c == "mfa")
             || g.authentication_strength.as_ref().is_some_and(|s| {
                 !s.allowed_combinations.is_empty()
@@ -220,7 +234,20 @@ impl CaPolicy {
                         .iter()
                         .all(|c| c.contains(',') || MULTI_FACTOR_METHODS.contains(&c.as_str()))
             });
-        self.state.as_deref() == Some("enabled") && everyone && everywhere && mfa
+        mfa && self.covers_everyone(accepted)
+    }
+
+    /// Covers everyone (see `covers_everyone`) and blocks the client apps that cannot do
+    /// modern authentication: Exchange ActiveSync and "other clients" (IMAP, POP, SMTP AUTH, …).
+    fn blocks_legacy_auth_for_everyone(&self, accepted: &CapExclusions) -> bool {
+        let (Some(c), Some(g)) = (&self.conditions, &self.grant_controls) else {
+            return false;
+        };
+        let legacy = ["other", "exchangeActiveSync"]
+            .iter()
+            .all(|t| c.client_app_types.iter().any(|x| x == t));
+        let block = g.built_in_controls.iter().any(|c| c == "block");
+        legacy && block && self.covers_everyone(accepted)
     }
 }
 
@@ -260,17 +287,24 @@ pub(super) fn build(
     let captured_at = super::captured_at(options, found, path, "timestamp_zulu")?;
 
     let mut tenant = TenantSettings::new(&account_id, "m365");
-    let accepted = export
-        .scuba_config
-        .as_ref()
-        .and_then(|c| c.aad.get(MFA_POLICY))
-        .and_then(|p| p.cap_exclusions.as_ref());
     let none = CapExclusions::default();
-    let accepted = accepted.unwrap_or(&none);
-    tenant.mfa_enforced = export
-        .conditional_access_policies
-        .as_ref()
-        .map(|ps| ps.iter().any(|p| p.enforces_mfa_for_everyone(accepted)));
+    let accepted = |policy: &str| {
+        export
+            .scuba_config
+            .as_ref()
+            .and_then(|c| c.aad.get(policy))
+            .and_then(|p| p.cap_exclusions.as_ref())
+            .unwrap_or(&none)
+    };
+    let any_policy = |test: &dyn Fn(&CaPolicy) -> bool| {
+        export
+            .conditional_access_policies
+            .as_ref()
+            .map(|ps| ps.iter().any(test))
+    };
+    tenant.mfa_enforced = any_policy(&|p| p.enforces_mfa_for_everyone(accepted(MFA_POLICY)));
+    tenant.legacy_auth_blocked =
+        any_policy(&|p| p.blocks_legacy_auth_for_everyone(accepted(LEGACY_AUTH_POLICY)));
     tenant.audit_logging_enabled = export.admin_audit_log_config.as_ref().and_then(|c| {
         let known: Vec<bool> = c
             .iter()
@@ -279,7 +313,10 @@ pub(super) fn build(
         (!known.is_empty()).then(|| known.contains(&true))
     });
     let mut tenant_settings = Vec::new();
-    if tenant.mfa_enforced.is_some() || tenant.audit_logging_enabled.is_some() {
+    if tenant.mfa_enforced.is_some()
+        || tenant.legacy_auth_blocked.is_some()
+        || tenant.audit_logging_enabled.is_some()
+    {
         tenant_settings.push(tenant);
     }
     if let Some(spo) = export.spo_tenant.as_ref().and_then(|s| s.first()) {
@@ -415,6 +452,33 @@ mod tests {
         let p = s.provenance.expect("provenance");
         assert_eq!(p.source_version.as_deref(), Some("ScubaGear 1.6.0"));
         assert_eq!(p.files.len(), 1);
+    }
+
+    #[test]
+    fn legacy_auth_is_blocked_by_a_policy_blocking_both_legacy_client_types() {
+        let base = "\"tenant_id\": \"t\", \"timestamp_zulu\": \"2026-11-20T09:00:00Z\"";
+        let blocked = |policy: &str| {
+            let s = import_text(&format!(
+                "{{{base}, \"conditional_access_policies\": [{policy}]}}"
+            ))
+            .expect("imports");
+            let t = &s.tenant_settings.expect("settings")[0];
+            (t.legacy_auth_blocked, t.mfa_enforced)
+        };
+        let block = POLICY.replace(r#"["mfa"]"#, r#"["block"]"#).replace(
+            r#""Applications""#,
+            r#""ClientAppTypes": ["exchangeActiveSync", "other"], "Applications""#,
+        );
+        assert_eq!(blocked(&block), (Some(true), Some(false)));
+        let only_eas = block.replace(r#", "other""#, "");
+        assert_eq!(
+            blocked(&only_eas).0,
+            Some(false),
+            "other clients still allowed"
+        );
+        let disabled = block.replace(r#""enabled""#, r#""disabled""#);
+        assert_eq!(blocked(&disabled).0, Some(false));
+        assert_eq!(blocked(POLICY), (Some(false), Some(true)));
     }
 
     #[test]

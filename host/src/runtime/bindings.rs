@@ -13,7 +13,7 @@ wasmtime::component::bindgen!({
 pub use self::posture::plugin::types as wit;
 
 /// The contract version of the WIT package this host was built from.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+pub const CONTRACT_VERSION: &str = "0.2.0";
 /// Interface names the host looks for, without their `@version` suffix.
 pub const PLUGIN_EXPORT: &str = "posture:plugin/plugin";
 /// The package prefix of the contract's interfaces.

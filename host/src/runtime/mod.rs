@@ -27,7 +27,7 @@ use wasmtime::Engine;
 use wasmtime::component::Linker;
 
 /// Contract versions accepted, for messages.
-pub const SUPPORTED_CONTRACTS: &str = "0.1.x";
+pub const SUPPORTED_CONTRACTS: &str = "0.2.x";
 
 /// Errors setting up the runtime itself.
 #[derive(Debug, thiserror::Error)]

@@ -85,9 +85,12 @@ pub struct EvalTimings {
     pub convert: Duration,
 }
 
-/// The contract versions this host accepts: `^0.1` (same minor while the major is 0).
+/// The contract versions this host accepts: those of `CONTRACT_VERSION`'s minor version
+/// (`SUPPORTED_CONTRACTS`).
 pub fn contract_compatible(v: &semver::Version) -> bool {
-    v.major == 0 && v.minor == 1
+    // While the major version is 0, the minor version is the compatibility line.
+    semver::Version::parse(super::bindings::CONTRACT_VERSION)
+        .is_ok_and(|ours| v.major == ours.major && v.minor == ours.minor)
 }
 
 impl LoadedPlugin {

@@ -963,6 +963,40 @@ pub enum SharingLevel {
     Anyone,
 }
 
+/// An account's rules for sign-in passwords (the AWS IAM account password policy and the
+/// like). An account without a custom policy has the provider's defaults here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
+#[component(record)]
+pub struct PasswordPolicy {
+    /// Fewest characters a password may have.
+    #[component(name = "min-length")]
+    pub min_length: u32,
+    /// At least one upper-case letter is required.
+    #[component(name = "require-uppercase")]
+    #[serde(default)]
+    pub require_uppercase: bool,
+    /// At least one lower-case letter is required.
+    #[component(name = "require-lowercase")]
+    #[serde(default)]
+    pub require_lowercase: bool,
+    /// At least one digit is required.
+    #[component(name = "require-numbers")]
+    #[serde(default)]
+    pub require_numbers: bool,
+    /// At least one symbol is required.
+    #[component(name = "require-symbols")]
+    #[serde(default)]
+    pub require_symbols: bool,
+    /// Days after which a password expires; absent: passwords never expire.
+    #[component(name = "max-age-days")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+    /// How many previous passwords cannot be reused; 0: reuse is allowed.
+    #[component(name = "reuse-prevention")]
+    #[serde(default)]
+    pub reuse_prevention: u32,
+}
+
 /// Tenant- or account-wide settings of one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower)]
 #[component(record)]
@@ -1008,6 +1042,15 @@ pub struct TenantSettings {
     #[component(name = "mfa-enforced")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_enforced: Option<bool>,
+    /// Password rules, for services whose users sign in with passwords.
+    #[component(name = "password-policy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_policy: Option<PasswordPolicy>,
+    /// Sign-in through legacy protocols that cannot do MFA (basic authentication: IMAP, POP,
+    /// SMTP AUTH, Exchange ActiveSync, …) is blocked for all users.
+    #[component(name = "legacy-auth-blocked")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_auth_blocked: Option<bool>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
     #[serde(default, with = "raw_json", skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
@@ -1028,6 +1071,8 @@ impl TenantSettings {
             guest_expiry_enabled: None,
             guest_expiry_days: None,
             mfa_enforced: None,
+            password_policy: None,
+            legacy_auth_blocked: None,
             attributes: None,
         }
     }

@@ -86,7 +86,7 @@ void exports_posture_plugin_plugin_describe(exports_posture_plugin_plugin_plugin
   ret->name = str("{{name}}");
   ret->version = str("0.1.0");
   ret->vendor = str("{{vendor}}");
-  ret->contract_version = str("0.1.0");
+  ret->contract_version = str("{{contract}}");
   ret->checks.ptr = m;
   ret->checks.len = 1;
 }

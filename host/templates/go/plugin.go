@@ -22,7 +22,7 @@ func Describe() types.PluginInfo {
 		Name:            "{{name}}",
 		Version:         "0.1.0",
 		Vendor:          "{{vendor}}",
-		ContractVersion: "0.1.0",
+		ContractVersion: "{{contract}}",
 		Checks: []types.CheckMetadata{{
 			Id:              checkID,
 			Title:           "Administrators use MFA",

@@ -1,7 +1,7 @@
 // {{name}}: a posture check plugin in JavaScript.
 // Build: `posture plugin build .`; test: `posture test target/plugins/{{name}}.wasm --cases cases`.
 
-import { count, listPrincipals } from 'posture:plugin/snapshot@0.1.0';
+import { count, listPrincipals } from 'posture:plugin/snapshot@{{contract}}';
 
 const CHECK_ID = '{{domain}}.admin-mfa';
 
@@ -26,7 +26,7 @@ export const plugin = {
       name: '{{name}}',
       version: '0.1.0',
       vendor: '{{vendor}}',
-      contractVersion: '0.1.0',
+      contractVersion: '{{contract}}',
       checks: [
         {
           id: CHECK_ID,

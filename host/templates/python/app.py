@@ -43,7 +43,7 @@ class Plugin(exports.Plugin):
             name="{{name}}",
             version="0.1.0",
             vendor="{{vendor}}",
-            contract_version="0.1.0",
+            contract_version="{{contract}}",
             checks=[
                 CheckMetadata(
                     id=CHECK_ID,

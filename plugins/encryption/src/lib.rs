@@ -1,7 +1,9 @@
-//! First-party encryption checks: data at rest, data in transit, key rotation. This file is
+//! First-party encryption checks: data at rest (and volumes' account
+//! default), data in transit, key rotation. This file is
 //! the one place that declares the plugin and lists its checks.
 
 mod at_rest;
+mod default_encryption;
 mod in_transit;
 mod key_rotation;
 
@@ -11,6 +13,7 @@ use posture_sdk::Plugin;
 pub fn plugin() -> Plugin {
     Plugin::new("posture-encryption", env!("CARGO_PKG_VERSION"), "posture")
         .check(at_rest::check())
+        .check(default_encryption::check())
         .check(key_rotation::check())
         .check(in_transit::check())
 }

@@ -77,3 +77,73 @@ pub fn root_check(check: Check) -> Check {
         .iso27001("A.8.5")
         .reads(&[EntityKind::Principals])
 }
+
+/// A yes/no tenant policy of SaaS accounts (Microsoft 365, Google Workspace), as one field of
+/// their tenant settings.
+pub struct TenantPolicy {
+    /// Check id.
+    pub id: &'static str,
+    /// The field's name in the snapshot (for evidence).
+    pub field: &'static str,
+    /// Reads the field.
+    pub get: fn(&TenantSettings) -> Option<bool>,
+    /// What the policy does, completing "<service> …" / "<service> does not …".
+    pub does: &'static str,
+    /// The same, after "does not" (the verb's base form).
+    pub does_not: &'static str,
+}
+
+/// Providers whose tenants carry tenant-wide sign-in policies.
+const SAAS: &[&str] = &["m365", "google-workspace"];
+
+impl TenantPolicy {
+    /// For each SaaS account: a finding per tenant setting stating the policy, or one
+    /// not-evaluable finding for the account when none does.
+    pub fn evaluate(&self, cx: &Context, snap: &Snapshot) -> CheckResult {
+        let settings = snap.tenant_settings()?;
+        let mut out = Vec::new();
+        for a in cx
+            .accounts()
+            .iter()
+            .filter(|a| SAAS.contains(&a.provider.as_str()))
+        {
+            let mut known = false;
+            for (i, t) in settings
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.account == a.id)
+            {
+                let Some(on) = (self.get)(t) else {
+                    continue;
+                };
+                known = true;
+                let res = resource::tenant_settings(t);
+                let f = if on {
+                    Finding::pass(self.id, res, format!("{} {}", t.service, self.does))
+                } else {
+                    Finding::fail(
+                        self.id,
+                        res,
+                        format!("{} does not {}", t.service, self.does_not),
+                    )
+                };
+                out.push(f.evidence(
+                    self.field,
+                    on.to_string(),
+                    path(EntityKind::TenantSettings, i, self.field),
+                ));
+            }
+            if !known {
+                out.push(Finding::not_evaluable(
+                    self.id,
+                    resource::account(a),
+                    format!(
+                        "no tenant setting of this account says whether it {}",
+                        self.does
+                    ),
+                ));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -62,25 +62,30 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             };
             // A limit of 0 switches that half of the check off; the creation date is needed
             // for the age, and for the idle time of a credential never used.
+            // Limits compare exact durations; messages show whole days.
             let age = c.created.map(|t| cx.days_since(t));
-            let idle = c.last_used.or(c.created).map(|t| cx.days_since(t));
+            let idle_since = c.last_used.or(c.created);
             let mut problems = Vec::new();
             let mut unknown = Vec::new();
             if max_age > 0 {
-                match age {
-                    Some(age) if age > max_age => {
-                        problems.push(format!("is {age} days old (limit {max_age})"))
-                    }
+                match c.created {
+                    Some(t) if cx.more_than_days_since(t, max_age) => problems.push(format!(
+                        "is {} old (limit {max_age})",
+                        cx.days_elapsed(t, max_age)
+                    )),
                     Some(_) => {}
                     None => unknown.push("creation date"),
                 }
             }
             if max_unused > 0 {
-                match idle {
-                    Some(idle) if idle > max_unused => problems.push(match c.last_used {
-                        Some(_) => format!("was last used {idle} days ago (limit {max_unused})"),
-                        None => format!("has never been used in {idle} days (limit {max_unused})"),
-                    }),
+                match idle_since {
+                    Some(t) if cx.more_than_days_since(t, max_unused) => {
+                        let days = cx.days_elapsed(t, max_unused);
+                        problems.push(match c.last_used {
+                            Some(_) => format!("was last used {days} ago (limit {max_unused})"),
+                            None => format!("has never been used in {days} (limit {max_unused})"),
+                        })
+                    }
                     Some(_) => {}
                     None => unknown.push("creation date and last use"),
                 }

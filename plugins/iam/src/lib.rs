@@ -7,6 +7,8 @@ mod common;
 mod credential_age;
 mod departed_accounts;
 mod direct_admin_grants;
+mod legacy_auth;
+mod password_policy;
 mod root_access_keys;
 mod root_mfa;
 mod stale_accounts;
@@ -21,6 +23,7 @@ pub fn plugin() -> Plugin {
         .check(admin_mfa::check())
         .check(user_mfa::check())
         .check(tenant_mfa::check())
+        .check(legacy_auth::check())
         .check(admin_count::check())
         .check(stale_accounts::check())
         .check(departed_accounts::check())
@@ -28,6 +31,7 @@ pub fn plugin() -> Plugin {
         .check(root_mfa::check())
         .check(root_access_keys::check())
         .check(direct_admin_grants::check())
+        .check(password_policy::check())
 }
 
 posture_sdk::export_plugin!(plugin);

@@ -79,14 +79,15 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         } else {
             "last signed in"
         };
-        let f = if days > max {
+        let ago = format!("{} ago", cx.days_elapsed(since, max));
+        let f = if cx.more_than_days_since(since, max) {
             Finding::fail(
                 ID,
                 res,
-                format!("{} {} {what} {days} days ago (limit {max})", who(p), p.name),
+                format!("{} {} {what} {ago} (limit {max})", who(p), p.name),
             )
         } else {
-            Finding::pass(ID, res, format!("{} {what} {days} days ago", p.name))
+            Finding::pass(ID, res, format!("{} {what} {ago}", p.name))
         };
         out.push(
             f.evidence(
@@ -125,6 +126,19 @@ mod tests {
         let f = run(vec![signed_in("at", 90), signed_in("over", 91)], &[]);
         assert_eq!(f[0].status, Status::Pass);
         assert_eq!(f[1].status, Status::Fail);
+    }
+
+    #[test]
+    fn the_limit_is_an_exact_duration_not_whole_days() {
+        let mut p = signed_in("hours-over", 90);
+        p.last_sign_in = p.last_sign_in.map(|t| t - 7 * 3600);
+        let f = run(vec![p], &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].message.contains("more than 90 days ago"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]

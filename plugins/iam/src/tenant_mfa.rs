@@ -1,13 +1,11 @@
 //! `iam.tenant-mfa`: SaaS tenants (Microsoft 365, Google Workspace) require MFA at every
 //! user's sign-in, tenant-wide (conditional access, 2-step verification enforcement).
 
+use crate::common::TenantPolicy;
 use posture_sdk::prelude::*;
 
 /// Check id.
 pub const ID: &str = "iam.tenant-mfa";
-
-/// Providers whose tenants can enforce MFA for everyone.
-const SAAS: &[&str] = &["m365", "google-workspace"];
 
 /// The check's declaration.
 pub fn check() -> Check {
@@ -39,47 +37,17 @@ pub fn check() -> Check {
         .reads(&[EntityKind::TenantSettings])
 }
 
+/// The policy this check reads.
+const POLICY: TenantPolicy = TenantPolicy {
+    id: ID,
+    field: "mfa_enforced",
+    get: |t| t.mfa_enforced,
+    does: "enforces MFA for all users",
+    does_not: "enforce MFA for all users",
+};
+
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
-    let settings = snap.tenant_settings()?;
-    let mut out = Vec::new();
-    for a in cx
-        .accounts()
-        .iter()
-        .filter(|a| SAAS.contains(&a.provider.as_str()))
-    {
-        let known: Vec<(usize, &TenantSettings, bool)> = settings
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.account == a.id)
-            .filter_map(|(i, t)| t.mfa_enforced.map(|v| (i, t, v)))
-            .collect();
-        if known.is_empty() {
-            out.push(Finding::not_evaluable(
-                ID,
-                resource::account(a),
-                "no tenant setting of this account says whether MFA is enforced",
-            ));
-            continue;
-        }
-        for (i, t, enforced) in known {
-            let res = resource::tenant_settings(t);
-            let f = if enforced {
-                Finding::pass(ID, res, format!("{} enforces MFA for all users", t.service))
-            } else {
-                Finding::fail(
-                    ID,
-                    res,
-                    format!("{} does not enforce MFA for all users", t.service),
-                )
-            };
-            out.push(f.evidence(
-                "mfa_enforced",
-                enforced.to_string(),
-                path(EntityKind::TenantSettings, i, "mfa_enforced"),
-            ));
-        }
-    }
-    Ok(out)
+    POLICY.evaluate(cx, snap)
 }
 
 #[cfg(test)]

@@ -89,6 +89,10 @@ records! {
     Group { id, account, kind, name, admin, members, attributes }
     Grant { id, account, subject_kind, subject_id, permission, scope, admin, attributes }
     PublicAccessBlock { block_public_acls, ignore_public_acls, block_public_policy, restrict_public_buckets }
+    PasswordPolicy {
+        min_length, require_uppercase, require_lowercase, require_numbers, require_symbols,
+        max_age_days, reuse_prevention,
+    }
     Storage {
         id, account, kind, name, region, public_read, public_write, public_access_block,
         encrypted, encryption_key, transport_encryption_enforced, versioning, immutable, tags,
@@ -119,7 +123,7 @@ records! {
     TenantSettings {
         account, service, external_sharing, sharing_allowed_domains, audit_logging_enabled,
         public_access_block, default_encryption, guest_expiry_enabled, guest_expiry_days,
-        mfa_enforced, attributes,
+        mfa_enforced, password_policy, legacy_auth_blocked, attributes,
     }
 }
 

@@ -226,6 +226,71 @@ fn data_stores(aws: &Value) -> Value {
             }
         }
     }
+    if let Some(ec2) = aws.get("ec2") {
+        // Launch configurations: the volumes every instance they start will get.
+        for (i, lc) in list(ec2, "launchconfigurations").iter().enumerate() {
+            if let Some(root) = lc.get("rootblockdevice") {
+                push(
+                    format!("launch-config-{i}-root"),
+                    "volume",
+                    flag(root, "encrypted"),
+                    None,
+                );
+            }
+            for (j, d) in list(lc, "ebsblockdevices").iter().enumerate() {
+                push(
+                    format!("launch-config-{i}-ebs-{j}"),
+                    "volume",
+                    flag(d, "encrypted"),
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(athena) = aws.get("athena") {
+        // Query results of databases and workgroups: encrypted when a type is set.
+        for key in ["databases", "workgroups"] {
+            for (i, w) in list(athena, key).iter().enumerate() {
+                let encrypted = w
+                    .get("encryption")
+                    .is_some_and(|e| !text(e, "type").is_empty());
+                push(format!("athena-{key}-{i}"), "other", encrypted, None);
+            }
+        }
+    }
+    if let Some(codebuild) = aws.get("codebuild") {
+        // Build artifacts (the project's and its secondary ones).
+        for (i, p) in list(codebuild, "projects").iter().enumerate() {
+            let settings = p.get("artifactsettings").into_iter();
+            for (j, a) in settings
+                .chain(list(p, "secondaryartifactsettings"))
+                .enumerate()
+            {
+                push(
+                    format!("codebuild-{i}-artifacts-{j}"),
+                    "other",
+                    flag(a, "encryptionenabled"),
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(emr) = aws.get("emr") {
+        // Security configurations: a JSON document; at-rest encryption is one flag in it.
+        for (i, c) in list(emr, "securityconfiguration").iter().enumerate() {
+            let doc: Value = serde_json::from_str(text(c, "configuration")).unwrap_or(Value::Null);
+            let encrypted = doc["EncryptionConfiguration"]["EnableAtRestEncryption"] == json!(true);
+            push(format!("emr-config-{i}"), "other", encrypted, None);
+        }
+    }
+    if let Some(sqs) = aws.get("sqs") {
+        // Queues: SQS-managed encryption or a KMS key.
+        for (i, q) in list(sqs, "queues").iter().enumerate() {
+            let e = q.get("encryption").cloned().unwrap_or(Value::Null);
+            let encrypted = flag(&e, "managedencryption") || !text(&e, "kmskeyid").is_empty();
+            push(format!("sqs-queue-{i}"), "other", encrypted, None);
+        }
+    }
     if let Some(ws) = aws.get("workspaces") {
         for (i, w) in list(ws, "workspaces").iter().enumerate() {
             for part in ["rootvolume", "uservolume"] {
@@ -266,18 +331,51 @@ fn buckets(buckets: &[Value]) -> Value {
                     acl_public(text(b, "acl"))
                 };
                 let enc = b.get("encryption").cloned().unwrap_or(Value::Null);
+                // Trivy's zero value: a bucket without a block has every setting off.
+                let none = Value::Null;
+                let p = pab.unwrap_or(&none);
+                let block = json!({
+                    "block_public_acls": flag(p, "blockpublicacls"),
+                    "ignore_public_acls": flag(p, "ignorepublicacls"),
+                    "block_public_policy": flag(p, "blockpublicpolicy"),
+                    "restrict_public_buckets": flag(p, "restrictpublicbuckets"),
+                });
                 json!({
                     "id": format!("bucket-{i}"),
                     "kind": "bucket",
                     "name": text(b, "name"),
                     "public_read": read,
                     "public_write": write,
+                    "public_access_block": block,
                     "encrypted": flag(&enc, "enabled"),
                     "versioning": b.get("versioning").is_some_and(|v| flag(v, "enabled")),
                 })
             })
             .collect(),
     )
+}
+
+/// The account's IAM password policy (`aws.iam.passwordpolicy`), when the state has one.
+/// Trivy's zero values: 0 length, no requirement, a max age of 0 (no expiry), no reuse
+/// prevention.
+fn tenant_settings(iam: Option<&Value>) -> Value {
+    let Some(p) = iam.and_then(|i| i.get("passwordpolicy")) else {
+        return json!([]);
+    };
+    let num = |key: &str| val(p, key).and_then(Value::as_u64).unwrap_or(0);
+    let max_age = num("maxagedays");
+    json!([{
+        "service": "aws-iam",
+        "password_policy": {
+            "min_length": num("minimumlength"),
+            "require_uppercase": flag(p, "requireuppercase"),
+            "require_lowercase": flag(p, "requirelowercase"),
+            "require_numbers": flag(p, "requirenumbers"),
+            "require_symbols": flag(p, "requiresymbols"),
+            "max_age_days": if max_age == 0 { Value::Null } else { json!(max_age) },
+            "reuse_prevention": num("reusepreventioncount"),
+        },
+    }])
 }
 
 /// Converts one case's input into a snapshot.
@@ -295,6 +393,7 @@ pub fn snapshot(input: &Value) -> Result<Snapshot, String> {
     doc["keys"] = keys(of("kms", "keys"));
     doc["data_stores"] = data_stores(aws);
     doc["storage"] = buckets(of("s3", "buckets"));
+    doc["tenant_settings"] = tenant_settings(aws.get("iam"));
     let bytes = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
     posture::snapshot::from_slice(&bytes, "trivy case").map_err(|e| e.to_string())
 }

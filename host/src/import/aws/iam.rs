@@ -7,8 +7,8 @@ use super::policy::{self, ADMIN_POLICY_ARN};
 use super::time::{AwsTime, secs};
 use crate::import::{ExportFiles, ImportError};
 use crate::snapshot::{
-    AccountStatus, Credential, CredentialKind, Grant, Group, GroupKind, Principal, PrincipalKind,
-    SubjectKind, Tag, TenantSettings,
+    AccountStatus, Credential, CredentialKind, Grant, Group, GroupKind, PasswordPolicy, Principal,
+    PrincipalKind, SubjectKind, Tag, TenantSettings,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -184,7 +184,41 @@ struct Aliases {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct PasswordPolicyAnswer {
-    password_policy: Value,
+    password_policy: AwsPasswordPolicy,
+}
+
+/// `get-account-password-policy`'s `PasswordPolicy`; AWS leaves out the members that are off.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct AwsPasswordPolicy {
+    minimum_password_length: Option<u32>,
+    require_symbols: bool,
+    require_numbers: bool,
+    require_uppercase_characters: bool,
+    require_lowercase_characters: bool,
+    max_password_age: Option<u32>,
+    password_reuse_prevention: Option<u32>,
+}
+
+/// The length IAM requires when the account has no custom password policy (AWS documents its
+/// default policy as at least 8 characters and three of the four character types, which no
+/// single type requirement expresses, so none is set).
+const AWS_DEFAULT_MIN_LENGTH: u32 = 8;
+
+/// The account's password policy, or AWS's defaults when it has none (`custom` false).
+fn password_policy(p: Option<AwsPasswordPolicy>) -> (PasswordPolicy, bool) {
+    let custom = p.is_some();
+    let p = p.unwrap_or_default();
+    let policy = PasswordPolicy {
+        min_length: p.minimum_password_length.unwrap_or(AWS_DEFAULT_MIN_LENGTH),
+        require_uppercase: p.require_uppercase_characters,
+        require_lowercase: p.require_lowercase_characters,
+        require_numbers: p.require_numbers,
+        require_symbols: p.require_symbols,
+        max_age_days: p.max_password_age.filter(|d| *d > 0),
+        reuse_prevention: p.password_reuse_prevention.unwrap_or(0),
+    };
+    (policy, custom)
 }
 
 /// The account id in an ARN (`arn:aws:iam::123456789012:user/x`).
@@ -223,8 +257,9 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
         .and_then(|a| a.account_aliases.into_iter().next());
     let password_policy = files
         .answer::<PasswordPolicyAnswer>("iam/get-account-password-policy.json")?
-        .map(|a| a.password_policy)
-        .or_unset(&["NoSuchEntity"], Value::Null);
+        .map(|a| Some(a.password_policy))
+        .or_unset(&["NoSuchEntity"], None)
+        .map(password_policy);
 
     let account_id = rows
         .iter()
@@ -289,8 +324,9 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
             list.push(root_from_summary(summary, account));
         }
     }
-    let tenant = password_policy.map(|p| TenantSettings {
-        attributes: Some(serde_json::json!({ "password_policy": p }).to_string()),
+    let tenant = password_policy.map(|(policy, custom)| TenantSettings {
+        password_policy: Some(policy),
+        attributes: Some(serde_json::json!({ "custom_password_policy": custom }).to_string()),
         ..TenantSettings::new("", "aws-iam")
     });
     Ok(Iam {

@@ -140,7 +140,7 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::EntityKind;
+    use crate::snapshot::{EntityKind, PasswordPolicy};
     use std::fs;
 
     fn export(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -204,6 +204,62 @@ mod tests {
         assert_eq!(b.region.as_deref(), Some("eu-west-1"));
         let files = s.provenance.expect("provenance").files;
         assert_eq!(files.len(), 6, "{files:?}");
+    }
+
+    #[test]
+    fn password_policy_is_typed_and_its_absence_means_aws_defaults() {
+        let policy = |body: &str| {
+            let dir = export(&[
+                CAPTURE,
+                IDENTITY,
+                ("iam/get-account-password-policy.json", body),
+            ]);
+            let s = import(dir.path(), &Options::default()).expect("imports");
+            s.tenant_settings.expect("settings")[0].clone()
+        };
+        let t = policy(
+            r#"{"PasswordPolicy": {"MinimumPasswordLength": 14, "RequireSymbols": true,
+                "RequireNumbers": true, "RequireUppercaseCharacters": false,
+                "RequireLowercaseCharacters": true, "ExpirePasswords": true,
+                "MaxPasswordAge": 90, "PasswordReusePrevention": 24, "Unknown": 1}}"#,
+        );
+        assert_eq!(t.service, "aws-iam");
+        assert_eq!(
+            t.password_policy,
+            Some(PasswordPolicy {
+                min_length: 14,
+                require_uppercase: false,
+                require_lowercase: true,
+                require_numbers: true,
+                require_symbols: true,
+                max_age_days: Some(90),
+                reuse_prevention: 24,
+            })
+        );
+        let t = policy(r#"{"Error": {"Code": "NoSuchEntity"}}"#);
+        let p = t.password_policy.expect("defaults");
+        assert_eq!(
+            (p.min_length, p.require_symbols, p.max_age_days),
+            (8, false, None)
+        );
+        assert!(
+            t.attributes
+                .expect("attrs")
+                .contains("\"custom_password_policy\":false")
+        );
+        let dir = export(&[
+            CAPTURE,
+            IDENTITY,
+            (
+                "iam/get-account-password-policy.json",
+                r#"{"Error": {"Code": "AccessDenied"}}"#,
+            ),
+        ]);
+        let s = import(dir.path(), &Options::default()).expect("imports");
+        assert!(
+            s.tenant_settings.is_none(),
+            "denied = unknown, not defaults"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ impl Guest for Bad {
             name: "bad-metadata".into(),
             version: "0.1.0".into(),
             vendor: "posture tests".into(),
-            contract_version: "0.1.0".into(),
+            contract_version: "0.2.0".into(),
             checks: vec![check("test.same"), check("test.same")],
         }
     }

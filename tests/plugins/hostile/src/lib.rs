@@ -43,7 +43,7 @@ impl Guest for Hostile {
             name: "hostile".into(),
             version: "0.1.0".into(),
             vendor: "posture tests".into(),
-            contract_version: "0.1.0".into(),
+            contract_version: "0.2.0".into(),
             checks: vec![
                 check("hostile.loop", vec![]),
                 check("hostile.memory", vec![]),

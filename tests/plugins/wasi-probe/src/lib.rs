@@ -29,7 +29,7 @@ impl Guest for Probe {
             name: "wasi-probe".into(),
             version: "0.1.0".into(),
             vendor: "posture tests".into(),
-            contract_version: "0.1.0".into(),
+            contract_version: "0.2.0".into(),
             checks: vec![CheckMetadata {
                 id: "probe.wasi".into(),
                 title: "Reports what WASI grants".into(),

@@ -1,0 +1,106 @@
+//! `encryption.volume-default`: accounts encrypt new block-storage volumes by default (AWS
+//! "EBS encryption by default"), so that no volume created later starts unencrypted.
+
+use posture_sdk::prelude::*;
+
+/// Check id.
+pub const ID: &str = "encryption.volume-default";
+
+/// Providers with an account-wide default for new volumes, and the service carrying it.
+const DEFAULTS: &[(&str, &str)] = &[("aws", "aws-ec2")];
+
+/// The check's declaration.
+pub fn check() -> Check {
+    Check::new(ID, evaluate)
+        .title("New volumes are encrypted by default")
+        .description(
+            "For each tenant setting that says whether new volumes are encrypted by default: \
+             passes when they are, fails when not. An AWS account without the setting in the \
+             snapshot is not evaluable. Existing volumes are judged one by one by \
+             encryption.at-rest.",
+        )
+        .severity(Severity::Medium)
+        .rationale(
+            "Encrypting each volume by hand leaves gaps: an autoscaling group, a restore from a \
+             snapshot or a new team creates an unencrypted one. The account default closes them \
+             for every volume created from now on.",
+        )
+        .remediation(
+            "AWS: EC2 console → Settings → EBS encryption → Always encrypt new EBS volumes, in \
+             every region used (`aws ec2 enable-ebs-encryption-by-default`), optionally with a \
+             customer-managed key (`aws ec2 modify-ebs-default-kms-key-id`).",
+        )
+        .soc2("CC6.1")
+        .soc2("CC6.7")
+        .iso27001("A.8.24")
+        .reads(&[EntityKind::TenantSettings])
+}
+
+fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
+    let settings = snap.tenant_settings()?;
+    let mut out = Vec::new();
+    for (i, t) in settings.iter().enumerate() {
+        let Some(on) = t.default_encryption else {
+            continue;
+        };
+        let res = resource::tenant_settings(t);
+        let f = if on {
+            Finding::pass(
+                ID,
+                res,
+                format!("{} encrypts new volumes by default", t.service),
+            )
+        } else {
+            Finding::fail(
+                ID,
+                res,
+                format!("{} does not encrypt new volumes by default", t.service),
+            )
+        };
+        out.push(f.evidence(
+            "default_encryption",
+            on.to_string(),
+            path(EntityKind::TenantSettings, i, "default_encryption"),
+        ));
+    }
+    for a in cx.accounts() {
+        let Some((_, service)) = DEFAULTS.iter().find(|(p, _)| *p == a.provider) else {
+            continue;
+        };
+        let known = settings
+            .iter()
+            .any(|t| t.account == a.id && t.default_encryption.is_some());
+        if !known {
+            out.push(Finding::not_evaluable(
+                ID,
+                resource::account(a),
+                format!(
+                    "the snapshot has no {service} setting saying whether new volumes are encrypted"
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use posture_sdk::testing::{self, SnapshotBuilder};
+
+    fn run(on: Option<bool>) -> Vec<Finding> {
+        let mut t = testing::tenant_settings("aws-ec2");
+        t.default_encryption = on;
+        let snap = SnapshotBuilder::new().tenant_settings(vec![t]).build();
+        testing::run_as(&crate::plugin(), ID, &snap, "aws", &[])
+    }
+
+    #[test]
+    fn the_default_decides_and_its_absence_is_not_evaluable() {
+        assert_eq!(run(Some(true))[0].status, Status::Pass);
+        assert_eq!(run(Some(false))[0].status, Status::Fail);
+        let f = run(None);
+        assert_eq!((f.len(), f[0].status), (1, Status::NotEvaluable));
+        assert_eq!(f[0].resource.kind, "account");
+    }
+}

@@ -51,7 +51,9 @@ names=[("u-anna","Anna Weber","anna.weber",True,True),("u-ben","Ben Okafor","ben
        ("u-ines","Ines Costa","ines.costa",False,True),("u-priya","Priya Shah","priya.shah",True,True),
        ("u-tom","Tom Becker","tom.becker",False,True),("u-marc","Marc Dubois","marc.dubois",False,True)]
 for id,name,login,admin,mfa in names:
-    P.append(user(id,name,M365,login=login+"@acme-analytics.example",admin=admin,mfa=mfa,src="azure-ad",
+    # Ben's account is synchronised from the on-premises directory; the others are cloud-only.
+    P.append(user(id,name,M365,login=login+"@acme-analytics.example",admin=admin,mfa=mfa,
+           src="on-premises-ad" if id=="u-ben" else "azure-ad",
            methods=(["microsoft-authenticator"] if mfa else [])))
 P.append(user("u-jonas","Jonas Berg",M365,login="jonas.berg@acme-analytics.example",admin=False,mfa=True,src="azure-ad",
   employment="departed",last="2026-06-30T17:40:00Z",methods=["microsoft-authenticator"]))
@@ -158,10 +160,14 @@ snap={
   {"account":SANDBOX,"service":"aws-ec2","default_encryption":True},
   {"account":SANDBOX,"service":"aws-iam","password_policy":{"min_length":16,"reuse_prevention":24}},
   {"account":M365,"service":"sharepoint","external_sharing":"anyone","guest_expiry_enabled":False},
-  {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False,"legacy_auth_blocked":False},
+  {"account":M365,"service":"m365","audit_logging_enabled":True,"mfa_enforced":False,"legacy_auth_blocked":False,
+   "mfa_phishing_resistant":False,"high_risk_users_blocked":True,"high_risk_sign_ins_blocked":False,
+   "weak_mfa_methods":["sms","voice"],"guest_access_restricted":False},
   {"account":SANDBOX,"service":"aws-s3","public_access_block":PAB_ON},
   {"account":LABS,"service":"sharepoint","external_sharing":"existing-guests","guest_expiry_enabled":True,"guest_expiry_days":60},
-  {"account":LABS,"service":"m365","audit_logging_enabled":False,"mfa_enforced":True,"legacy_auth_blocked":True}]
+  {"account":LABS,"service":"m365","audit_logging_enabled":False,"mfa_enforced":True,"legacy_auth_blocked":True,
+   "mfa_phishing_resistant":True,"high_risk_users_blocked":True,"high_risk_sign_ins_blocked":True,
+   "weak_mfa_methods":[],"guest_access_restricted":True}]
 }
 open("acme.json","w").write(json.dumps(snap,indent=2)+"\n")
 bad={"schema":"posture.snapshot/v1","captured_at":"2026-11-20T09:00:00Z","accounts":[{"id":AWS,"provider":"aws"}],

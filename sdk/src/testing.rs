@@ -368,6 +368,11 @@ pub fn tenant_settings(service: &str) -> TenantSettings {
         mfa_enforced: None,
         password_policy: None,
         legacy_auth_blocked: None,
+        mfa_phishing_resistant: None,
+        high_risk_users_blocked: None,
+        high_risk_sign_ins_blocked: None,
+        weak_mfa_methods: None,
+        guest_access_restricted: None,
         attributes: None,
     }
 }

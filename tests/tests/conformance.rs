@@ -76,7 +76,7 @@ fn scubagear_m365_cases() {
             "MS.SHAREPOINT.1.1v1",
             "MS.SECURITYSUITE.5.1v1",
         ],
-        90.0,
+        95.0,
     );
 }
 

@@ -103,7 +103,7 @@ fn five_domains_and_at_least_25_checks_with_complete_metadata() {
         assert!(!p.uses_wasi, "{} imports WASI", p.info.name);
         checks.extend(p.info.checks.clone());
     }
-    assert!(checks.len() >= 31, "{} checks", checks.len());
+    assert!(checks.len() >= 35, "{} checks", checks.len());
     let mut domains: Vec<&str> = checks.iter().map(|c| c.domain.as_str()).collect();
     domains.sort();
     domains.dedup();

@@ -44,7 +44,53 @@ pub(super) struct Export {
     #[serde(rename = "SPO_tenant")]
     spo_tenant: Option<Vec<SpoTenant>>,
     scuba_config: Option<ScubaConfig>,
+    service_plans: Option<Vec<ServicePlan>>,
+    authentication_method: Option<Vec<AuthenticationMethods>>,
+    authorization_policies: Option<Vec<AuthorizationPolicy>>,
 }
+
+/// The authentication methods policy: one configuration per method.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AuthenticationMethods {
+    #[serde(deserialize_with = "nullable")]
+    authentication_method_feature_settings: Vec<MethodConfiguration>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct MethodConfiguration {
+    id: Option<String>,
+    state: Option<String>,
+}
+
+/// Second factors that can be intercepted or redirected, as the methods policy names them.
+const WEAK_METHODS: &[&str] = &["Sms", "Voice", "Email"];
+
+/// The tenant's authorization policy (guest permissions among others).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct AuthorizationPolicy {
+    guest_user_role_id: Option<String>,
+}
+
+/// The guest role ids that restrict guests' view of the directory: "Guest user access is
+/// restricted to properties and memberships of their own directory objects" and "Guest users
+/// have limited access to properties and memberships of directory objects".
+const RESTRICTED_GUEST_ROLES: &[&str] = &[
+    "2af84b1e-32c8-42b7-82bc-daa82404023b",
+    "10dae51f-b6af-4016-8d66-8c2a99b929b3",
+];
+
+/// A service plan the tenant is licensed for.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct ServicePlan {
+    service_plan_name: Option<String>,
+}
+
+/// The plan that makes Entra ID rate users and sign-ins by risk.
+const RISK_PLAN: &str = "AAD_PREMIUM_P2";
 
 /// The part of ScubaGear's configuration (which it embeds in the export) posture honours:
 /// conditional-access exclusions the operator documented as intentional (break-glass
@@ -80,9 +126,20 @@ struct CapExclusions {
 /// ScubaGear's policy id for "MFA for all users", whose documented exclusions are accepted.
 const MFA_POLICY: &str = "MS.AAD.3.2v2";
 
-/// ScubaGear's policy id for "legacy authentication blocked", whose documented exclusions are
-/// accepted.
+/// ScubaGear's policy ids whose documented exclusions are accepted for, in order: legacy
+/// authentication blocked, high-risk users blocked, high-risk sign-ins blocked,
+/// phishing-resistant MFA for all users.
 const LEGACY_AUTH_POLICY: &str = "MS.AAD.1.1v1";
+const RISKY_USERS_POLICY: &str = "MS.AAD.2.1v1";
+const RISKY_SIGN_INS_POLICY: &str = "MS.AAD.2.3v1";
+const PHISHING_RESISTANT_POLICY: &str = "MS.AAD.3.1v1";
+
+/// The authentication-strength combinations that resist phishing.
+const PHISHING_RESISTANT_METHODS: &[&str] = &[
+    "windowsHelloForBusiness",
+    "fido2",
+    "x509CertificateMultiFactor",
+];
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase", default)]
@@ -108,6 +165,10 @@ struct Conditions {
     applications: Option<Applications>,
     #[serde(deserialize_with = "nullable")]
     client_app_types: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    user_risk_levels: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    sign_in_risk_levels: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -221,33 +282,61 @@ impl CaPolicy {
         self.state.as_deref() == Some("enabled") && everyone && everywhere
     }
 
+    /// The authentication strength's combinations, when it names any, all satisfy `ok`.
+    fn strength_only(&self, ok: impl Fn(&str) -> bool) -> bool {
+        let strength = self
+            .grant_controls
+            .as_ref()
+            .and_then(|g| g.authentication_strength.as_ref());
+        strength.is_some_and(|s| {
+            !s.allowed_combinations.is_empty() && s.allowed_combinations.iter().all(|c| ok(c))
+        })
+    }
+
     /// Covers everyone (see `covers_everyone`) and grants access only with MFA (the built-in
     /// control or an authentication strength of multi-factor combinations).
     fn enforces_mfa_for_everyone(&self, accepted: &CapExclusions) -> bool {
-        let Some(g) = &self.grant_controls else {
-            return false;
-        };
-        let mfa = g.built_in_controls.iter().any(|c| c == "mfa")
-            || g.authentication_strength.as_ref().is_some_and(|s| {
-                !s.allowed_combinations.is_empty()
-                    && s.allowed_combinations
-                        .iter()
-                        .all(|c| c.contains(',') || MULTI_FACTOR_METHODS.contains(&c.as_str()))
-            });
-        mfa && self.covers_everyone(accepted)
+        let builtin = self
+            .grant_controls
+            .as_ref()
+            .is_some_and(|g| g.built_in_controls.iter().any(|c| c == "mfa"));
+        let strength = self.strength_only(|c| c.contains(',') || MULTI_FACTOR_METHODS.contains(&c));
+        (builtin || strength) && self.covers_everyone(accepted)
     }
 
-    /// Covers everyone (see `covers_everyone`) and blocks the client apps that cannot do
-    /// modern authentication: Exchange ActiveSync and "other clients" (IMAP, POP, SMTP AUTH, …).
-    fn blocks_legacy_auth_for_everyone(&self, accepted: &CapExclusions) -> bool {
-        let (Some(c), Some(g)) = (&self.conditions, &self.grant_controls) else {
-            return false;
-        };
-        let legacy = ["other", "exchangeActiveSync"]
+    /// Covers everyone and accepts only phishing-resistant methods.
+    fn enforces_phishing_resistant_mfa_for_everyone(&self, accepted: &CapExclusions) -> bool {
+        self.strength_only(|c| PHISHING_RESISTANT_METHODS.contains(&c))
+            && self.covers_everyone(accepted)
+    }
+
+    /// Covers everyone and blocks the sign-ins its conditions select with `when`.
+    fn blocks_for_everyone(&self, accepted: &CapExclusions, when: fn(&Conditions) -> bool) -> bool {
+        let block = self
+            .grant_controls
+            .as_ref()
+            .is_some_and(|g| g.built_in_controls.iter().any(|c| c == "block"));
+        block && self.conditions.as_ref().is_some_and(when) && self.covers_everyone(accepted)
+    }
+}
+
+impl Conditions {
+    /// Selects the client apps that cannot do modern authentication: Exchange ActiveSync and
+    /// "other clients" (IMAP, POP, SMTP AUTH, …).
+    fn legacy_clients(&self) -> bool {
+        ["other", "exchangeActiveSync"]
             .iter()
-            .all(|t| c.client_app_types.iter().any(|x| x == t));
-        let block = g.built_in_controls.iter().any(|c| c == "block");
-        legacy && block && self.covers_everyone(accepted)
+            .all(|t| self.client_app_types.iter().any(|x| x == t))
+    }
+
+    /// Selects users rated high risk.
+    fn high_risk_users(&self) -> bool {
+        self.user_risk_levels.iter().any(|l| l == "high")
+    }
+
+    /// Selects sign-ins rated high risk.
+    fn high_risk_sign_ins(&self) -> bool {
+        self.sign_in_risk_levels.iter().any(|l| l == "high")
     }
 }
 
@@ -303,8 +392,30 @@ pub(super) fn build(
             .map(|ps| ps.iter().any(test))
     };
     tenant.mfa_enforced = any_policy(&|p| p.enforces_mfa_for_everyone(accepted(MFA_POLICY)));
-    tenant.legacy_auth_blocked =
-        any_policy(&|p| p.blocks_legacy_auth_for_everyone(accepted(LEGACY_AUTH_POLICY)));
+    tenant.mfa_phishing_resistant = any_policy(&|p| {
+        p.enforces_phishing_resistant_mfa_for_everyone(accepted(PHISHING_RESISTANT_POLICY))
+    });
+    let blocks = |policy: &str, when: fn(&Conditions) -> bool| {
+        any_policy(&|p| p.blocks_for_everyone(accepted(policy), when))
+    };
+    tenant.legacy_auth_blocked = blocks(LEGACY_AUTH_POLICY, Conditions::legacy_clients);
+    // Risk-based blocking works only with the plan that rates risk: a policy without it is
+    // not in force, and an unknown licence leaves a policy's effect unknown.
+    let licensed = export.service_plans.as_ref().map(|plans| {
+        plans
+            .iter()
+            .any(|p| p.service_plan_name.as_deref() == Some(RISK_PLAN))
+    });
+    let in_force = |policy: Option<bool>| match (policy, licensed) {
+        (Some(true), licensed) => licensed,
+        (other, _) => other,
+    };
+    tenant.high_risk_users_blocked =
+        in_force(blocks(RISKY_USERS_POLICY, Conditions::high_risk_users));
+    tenant.high_risk_sign_ins_blocked = in_force(blocks(
+        RISKY_SIGN_INS_POLICY,
+        Conditions::high_risk_sign_ins,
+    ));
     tenant.audit_logging_enabled = export.admin_audit_log_config.as_ref().and_then(|c| {
         let known: Vec<bool> = c
             .iter()
@@ -313,10 +424,37 @@ pub(super) fn build(
         (!known.is_empty()).then(|| known.contains(&true))
     });
     let mut tenant_settings = Vec::new();
-    if tenant.mfa_enforced.is_some()
-        || tenant.legacy_auth_blocked.is_some()
-        || tenant.audit_logging_enabled.is_some()
-    {
+    tenant.weak_mfa_methods = export.authentication_method.as_ref().map(|sections| {
+        sections
+            .iter()
+            .flat_map(|s| &s.authentication_method_feature_settings)
+            .filter(|m| m.state.as_deref() != Some("disabled"))
+            .filter_map(|m| m.id.as_deref())
+            .filter(|id| WEAK_METHODS.contains(id))
+            .map(str::to_lowercase)
+            .collect()
+    });
+    tenant.guest_access_restricted = export
+        .authorization_policies
+        .as_ref()
+        .filter(|ps| !ps.is_empty())
+        .map(|ps| {
+            ps.iter().all(|p| {
+                p.guest_user_role_id
+                    .as_deref()
+                    .is_some_and(|r| RESTRICTED_GUEST_ROLES.contains(&r))
+            })
+        });
+    let known = [
+        tenant.mfa_enforced,
+        tenant.mfa_phishing_resistant,
+        tenant.legacy_auth_blocked,
+        tenant.high_risk_users_blocked,
+        tenant.high_risk_sign_ins_blocked,
+        tenant.audit_logging_enabled,
+        tenant.guest_access_restricted,
+    ];
+    if known.iter().any(Option::is_some) || tenant.weak_mfa_methods.is_some() {
         tenant_settings.push(tenant);
     }
     if let Some(spo) = export.spo_tenant.as_ref().and_then(|s| s.first()) {
@@ -479,6 +617,60 @@ mod tests {
         let disabled = block.replace(r#""enabled""#, r#""disabled""#);
         assert_eq!(blocked(&disabled).0, Some(false));
         assert_eq!(blocked(POLICY), (Some(false), Some(true)));
+    }
+
+    #[test]
+    fn risk_blocking_needs_the_licence_and_methods_and_guests_are_read() {
+        let base = "\"tenant_id\": \"t\", \"timestamp_zulu\": \"2026-11-20T09:00:00Z\"";
+        let risky = POLICY.replace(r#"["mfa"]"#, r#"["block"]"#).replace(
+            r#""Applications""#,
+            r#""UserRiskLevels": ["high"], "SignInRiskLevels": ["medium"], "Applications""#,
+        );
+        let settings = |extra: &str| {
+            let s = import_text(&format!(
+                "{{{base}, \"conditional_access_policies\": [{risky}]{extra}}}"
+            ))
+            .expect("imports");
+            s.tenant_settings.expect("settings")[0].clone()
+        };
+        let t = settings("");
+        assert_eq!(t.high_risk_users_blocked, None, "licence unknown");
+        assert_eq!(
+            t.high_risk_sign_ins_blocked,
+            Some(false),
+            "no policy for sign-ins"
+        );
+        let p2 = r#", "service_plans": [{"ServicePlanName": "AAD_PREMIUM_P2"}]"#;
+        assert_eq!(settings(p2).high_risk_users_blocked, Some(true));
+        let p1 = r#", "service_plans": [{"ServicePlanName": "AAD_PREMIUM"}]"#;
+        assert_eq!(settings(p1).high_risk_users_blocked, Some(false));
+        let methods = r#", "authentication_method": [{"authentication_method_feature_settings": [
+            {"Id": "Sms", "State": "enabled"}, {"Id": "Voice", "State": "disabled"},
+            {"Id": "Fido2", "State": "enabled"}, {"Id": "Email", "State": "enabled"}]}]"#;
+        assert_eq!(
+            settings(methods).weak_mfa_methods,
+            Some(vec!["sms".to_string(), "email".to_string()])
+        );
+        let guests = |role: &str| {
+            let extra = format!(r#", "authorization_policies": [{{"GuestUserRoleId": "{role}"}}]"#);
+            settings(&extra).guest_access_restricted
+        };
+        assert_eq!(guests("2af84b1e-32c8-42b7-82bc-daa82404023b"), Some(true));
+        assert_eq!(guests("a0b1b346-4d3e-4e8b-98f8-753987be4970"), Some(false));
+        assert_eq!(t.guest_access_restricted, None);
+        let strong = POLICY.replace(
+            r#""BuiltInControls": ["mfa"]"#,
+            r#""AuthenticationStrength": {"AllowedCombinations": ["fido2"]}"#,
+        );
+        let s = import_text(&format!(
+            "{{{base}, \"conditional_access_policies\": [{strong}]}}"
+        ))
+        .expect("imports");
+        let t = &s.tenant_settings.expect("settings")[0];
+        assert_eq!(
+            (t.mfa_enforced, t.mfa_phishing_resistant),
+            (Some(true), Some(true))
+        );
     }
 
     #[test]

@@ -261,7 +261,9 @@ pub struct Principal {
     /// Long-lived credentials (passwords, access keys, …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<Credential>,
-    /// Where the identity is mastered: `local`, `sso`, `federated`, or a directory name.
+    /// Where the identity is mastered: `local`, `sso`, `federated`, or a directory name
+    /// (`entra-id`, `google-workspace`, `aws-iam`; `on-premises-ad` for accounts synchronised
+    /// from an on-premises Active Directory).
     #[component(name = "identity-source")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_source: Option<String>,
@@ -1051,6 +1053,31 @@ pub struct TenantSettings {
     #[component(name = "legacy-auth-blocked")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_auth_blocked: Option<bool>,
+    /// Every user's sign-in requires a phishing-resistant method (FIDO2 security keys, Windows
+    /// Hello for Business, certificates), not just any second factor.
+    #[component(name = "mfa-phishing-resistant")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_phishing_resistant: Option<bool>,
+    /// Sign-ins of users the provider rates as high risk (leaked credentials, …) are blocked,
+    /// and the licence that makes the rating work is in place.
+    #[component(name = "high-risk-users-blocked")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_risk_users_blocked: Option<bool>,
+    /// Sign-ins the provider rates as high risk (impossible travel, anonymous IP, …) are
+    /// blocked, and the licence that makes the rating work is in place.
+    #[component(name = "high-risk-sign-ins-blocked")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_risk_sign_ins_blocked: Option<bool>,
+    /// Second factors that can be intercepted or redirected (`sms`, `voice`, `email` one-time
+    /// codes) that users may still use; empty when all are switched off.
+    #[component(name = "weak-mfa-methods")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weak_mfa_methods: Option<Vec<String>>,
+    /// Guests' access to the directory is restricted (they cannot list users and groups as
+    /// members can).
+    #[component(name = "guest-access-restricted")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_access_restricted: Option<bool>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
     #[serde(default, with = "raw_json", skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
@@ -1073,6 +1100,11 @@ impl TenantSettings {
             mfa_enforced: None,
             password_policy: None,
             legacy_auth_blocked: None,
+            mfa_phishing_resistant: None,
+            high_risk_users_blocked: None,
+            high_risk_sign_ins_blocked: None,
+            weak_mfa_methods: None,
+            guest_access_restricted: None,
             attributes: None,
         }
     }

@@ -78,34 +78,37 @@ pub fn root_check(check: Check) -> Check {
         .reads(&[EntityKind::Principals])
 }
 
-/// A yes/no tenant policy of SaaS accounts (Microsoft 365, Google Workspace), as one field of
-/// their tenant settings.
+/// A yes/no tenant policy of SaaS accounts, as one field of their tenant settings.
 pub struct TenantPolicy {
     /// Check id.
     pub id: &'static str,
+    /// Providers whose tenants can have the policy; their accounts without it are not
+    /// evaluable.
+    pub providers: &'static [&'static str],
     /// The field's name in the snapshot (for evidence).
     pub field: &'static str,
     /// Reads the field.
     pub get: fn(&TenantSettings) -> Option<bool>,
-    /// What the policy does, completing "<service> …" / "<service> does not …".
+    /// What the policy does, completing "<service> …".
     pub does: &'static str,
-    /// The same, after "does not" (the verb's base form).
+    /// The same after "does not" (the verb's base form).
     pub does_not: &'static str,
 }
 
-/// Providers whose tenants carry tenant-wide sign-in policies.
-const SAAS: &[&str] = &["m365", "google-workspace"];
+/// Microsoft 365 and Google Workspace: the providers whose tenants carry tenant-wide sign-in
+/// policies.
+pub const SAAS: &[&str] = &["m365", "google-workspace"];
 
 impl TenantPolicy {
-    /// For each SaaS account: a finding per tenant setting stating the policy, or one
-    /// not-evaluable finding for the account when none does.
+    /// For each account of `providers`: a finding per tenant setting stating the policy, or
+    /// one not-evaluable finding for the account when none does.
     pub fn evaluate(&self, cx: &Context, snap: &Snapshot) -> CheckResult {
         let settings = snap.tenant_settings()?;
         let mut out = Vec::new();
         for a in cx
             .accounts()
             .iter()
-            .filter(|a| SAAS.contains(&a.provider.as_str()))
+            .filter(|a| self.providers.contains(&a.provider.as_str()))
         {
             let mut known = false;
             for (i, t) in settings

@@ -1,7 +1,7 @@
 //! `iam.legacy-auth`: SaaS tenants block sign-in through legacy protocols (basic
 //! authentication), which cannot do MFA.
 
-use crate::common::TenantPolicy;
+use crate::common::{SAAS, TenantPolicy};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -39,6 +39,7 @@ pub fn check() -> Check {
 /// The policy this check reads.
 const POLICY: TenantPolicy = TenantPolicy {
     id: ID,
+    providers: SAAS,
     field: "legacy_auth_blocked",
     get: |t| t.legacy_auth_blocked,
     does: "blocks legacy authentication for all users",

@@ -3,17 +3,21 @@
 
 mod admin_count;
 mod admin_mfa;
+mod cloud_only_admins;
 mod common;
 mod credential_age;
 mod departed_accounts;
 mod direct_admin_grants;
+mod guest_access;
 mod legacy_auth;
 mod password_policy;
+mod risk_blocking;
 mod root_access_keys;
 mod root_mfa;
 mod stale_accounts;
 mod tenant_mfa;
 mod user_mfa;
+mod weak_mfa;
 
 use posture_sdk::Plugin;
 
@@ -24,7 +28,11 @@ pub fn plugin() -> Plugin {
         .check(user_mfa::check())
         .check(tenant_mfa::check())
         .check(legacy_auth::check())
+        .check(risk_blocking::check())
+        .check(weak_mfa::check())
+        .check(guest_access::check())
         .check(admin_count::check())
+        .check(cloud_only_admins::check())
         .check(stale_accounts::check())
         .check(departed_accounts::check())
         .check(credential_age::check())

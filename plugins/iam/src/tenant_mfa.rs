@@ -1,7 +1,7 @@
 //! `iam.tenant-mfa`: SaaS tenants (Microsoft 365, Google Workspace) require MFA at every
 //! user's sign-in, tenant-wide (conditional access, 2-step verification enforcement).
 
-use crate::common::TenantPolicy;
+use crate::common::{SAAS, TenantPolicy};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -14,8 +14,9 @@ pub fn check() -> Check {
         .description(
             "For each Microsoft 365 or Google Workspace account: passes when its tenant settings \
              say MFA is enforced for all users, fails when they say it is not, not evaluable \
-             when the snapshot says nothing. Per-user MFA is judged by iam.user-mfa and \
-             iam.admin-mfa; this check is about the tenant policy that keeps new and forgotten \
+             when the snapshot says nothing. With `phishing-resistant`, only methods that resist \
+             phishing count (FIDO2, Windows Hello for Business, certificates). Per-user MFA is \
+             judged by iam.user-mfa and iam.admin-mfa; this check is about the tenant policy that keeps new and forgotten \
              accounts covered.",
         )
         .severity(Severity::High)
@@ -34,20 +35,40 @@ pub fn check() -> Check {
         .soc2("CC6.1")
         .iso27001("A.5.17")
         .iso27001("A.8.5")
+        .param_flag(
+            "phishing-resistant",
+            false,
+            "require methods that resist phishing (FIDO2, Windows Hello, certificates)",
+        )
         .reads(&[EntityKind::TenantSettings])
 }
 
-/// The policy this check reads.
-const POLICY: TenantPolicy = TenantPolicy {
+/// The policy this check reads by default.
+const ANY_MFA: TenantPolicy = TenantPolicy {
     id: ID,
+    providers: SAAS,
     field: "mfa_enforced",
     get: |t| t.mfa_enforced,
     does: "enforces MFA for all users",
     does_not: "enforce MFA for all users",
 };
 
+/// The policy this check reads with `phishing-resistant`.
+const PHISHING_RESISTANT: TenantPolicy = TenantPolicy {
+    id: ID,
+    providers: SAAS,
+    field: "mfa_phishing_resistant",
+    get: |t| t.mfa_phishing_resistant,
+    does: "enforces phishing-resistant MFA for all users",
+    does_not: "enforce phishing-resistant MFA for all users",
+};
+
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
-    POLICY.evaluate(cx, snap)
+    if cx.flag("phishing-resistant")? {
+        PHISHING_RESISTANT.evaluate(cx, snap)
+    } else {
+        ANY_MFA.evaluate(cx, snap)
+    }
 }
 
 #[cfg(test)]
@@ -70,5 +91,25 @@ mod tests {
         assert_eq!(f[0].status, Status::NotEvaluable);
         assert_eq!(f[0].resource.kind, "account");
         assert!(run("aws", Some(false)).is_empty(), "not a SaaS tenant");
+    }
+
+    #[test]
+    fn phishing_resistance_is_judged_on_request() {
+        let mut t = testing::tenant_settings("m365");
+        t.mfa_enforced = Some(true);
+        t.mfa_phishing_resistant = Some(false);
+        let snap = SnapshotBuilder::new().tenant_settings(vec![t]).build();
+        let strict = [("phishing-resistant", ParamValue::Flag(true))];
+        let f = testing::run_as(&crate::plugin(), ID, &snap, "m365", &strict);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].message.contains("phishing-resistant"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            testing::run_as(&crate::plugin(), ID, &snap, "m365", &[])[0].status,
+            Status::Pass
+        );
     }
 }

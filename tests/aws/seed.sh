@@ -25,6 +25,9 @@ a iam enable-mfa-device --user-name bob --serial-number "$serial" \
 a iam create-user --user-name deploy
 a iam create-access-key --user-name deploy
 
+# A password policy weaker than CIS asks (10 characters, no reuse prevention).
+a iam update-account-password-policy --minimum-password-length 10 --require-symbols
+
 # S3: one public bucket, one locked-down bucket, one plain bucket without default encryption.
 a s3api create-bucket --bucket acme-public-site
 a s3api put-bucket-acl --bucket acme-public-site --acl public-read

@@ -53,6 +53,7 @@ pub mod context;
 pub mod export;
 pub mod finding;
 pub mod snapshot;
+pub mod tenant;
 pub mod testing;
 
 /// Bindings generated from the contract in `wit/` (one `generate!` for the whole SDK).

@@ -98,8 +98,16 @@ fn collected_emulated_account_is_imported_and_its_problems_found() {
         ("iam.stale-accounts", "alice", Status::Fail),
         ("iam.departed-accounts", "principals", Status::NotEvaluable),
         ("iam.password-policy", "aws-iam", Status::Fail),
-        ("sharing.bucket-public-access-block", "acme-public-site", Status::Fail),
-        ("sharing.bucket-public-access-block", "acme-locked", Status::Pass),
+        (
+            "sharing.bucket-public-access-block",
+            "acme-public-site",
+            Status::Fail,
+        ),
+        (
+            "sharing.bucket-public-access-block",
+            "acme-locked",
+            Status::Pass,
+        ),
         ("encryption.volume-default", "aws-ec2", Status::Fail),
         ("sharing.public-storage", "acme-public-site", Status::Fail),
         ("sharing.public-storage", "acme-locked", Status::Pass),

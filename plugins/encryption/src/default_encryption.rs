@@ -2,12 +2,14 @@
 //! "EBS encryption by default"), so that no volume created later starts unencrypted.
 
 use posture_sdk::prelude::*;
+use posture_sdk::tenant;
 
 /// Check id.
 pub const ID: &str = "encryption.volume-default";
 
-/// Providers with an account-wide default for new volumes, and the service carrying it.
-const DEFAULTS: &[(&str, &str)] = &[("aws", "aws-ec2")];
+/// Providers with an account-wide default for new volumes (AWS: the `aws-ec2` settings, per
+/// region).
+const WITH_DEFAULT: &[&str] = &["aws"];
 
 /// The check's declaration.
 pub fn check() -> Check {
@@ -38,49 +40,36 @@ pub fn check() -> Check {
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let settings = snap.tenant_settings()?;
-    let mut out = Vec::new();
-    for (i, t) in settings.iter().enumerate() {
-        let Some(on) = t.default_encryption else {
-            continue;
-        };
-        let res = resource::tenant_settings(t);
-        let f = if on {
-            Finding::pass(
-                ID,
-                res,
-                format!("{} encrypts new volumes by default", t.service),
-            )
-        } else {
-            Finding::fail(
-                ID,
-                res,
-                format!("{} does not encrypt new volumes by default", t.service),
-            )
-        };
-        out.push(f.evidence(
-            "default_encryption",
-            on.to_string(),
-            path(EntityKind::TenantSettings, i, "default_encryption"),
-        ));
-    }
-    for a in cx.accounts() {
-        let Some((_, service)) = DEFAULTS.iter().find(|(p, _)| *p == a.provider) else {
-            continue;
-        };
-        let known = settings
-            .iter()
-            .any(|t| t.account == a.id && t.default_encryption.is_some());
-        if !known {
-            out.push(Finding::not_evaluable(
-                ID,
-                resource::account(a),
-                format!(
-                    "the snapshot has no {service} setting saying whether new volumes are encrypted"
-                ),
-            ));
-        }
-    }
-    Ok(out)
+    let unknown = "the snapshot has no setting saying whether new volumes are encrypted";
+    Ok(tenant::per_setting(
+        ID,
+        cx,
+        settings,
+        WITH_DEFAULT,
+        unknown,
+        |i, t| {
+            let on = t.default_encryption?;
+            let res = resource::tenant_settings(t);
+            let f = if on {
+                Finding::pass(
+                    ID,
+                    res,
+                    format!("{} encrypts new volumes by default", t.service),
+                )
+            } else {
+                Finding::fail(
+                    ID,
+                    res,
+                    format!("{} does not encrypt new volumes by default", t.service),
+                )
+            };
+            Some(f.evidence(
+                "default_encryption",
+                on.to_string(),
+                path(EntityKind::TenantSettings, i, "default_encryption"),
+            ))
+        },
+    ))
 }
 
 #[cfg(test)]

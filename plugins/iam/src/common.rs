@@ -1,6 +1,7 @@
 //! Predicates shared by the IAM checks.
 
 use posture_sdk::prelude::*;
+use posture_sdk::tenant;
 
 /// Holds administrative rights: marked admin, or a root / break-glass account.
 pub fn is_admin(p: &Principal) -> bool {
@@ -83,7 +84,7 @@ pub struct TenantPolicy {
     /// Check id.
     pub id: &'static str,
     /// Providers whose tenants can have the policy; their accounts without it are not
-    /// evaluable.
+    /// evaluable (settings of other accounts that state it are judged too).
     pub providers: &'static [&'static str],
     /// The field's name in the snapshot (for evidence).
     pub field: &'static str,
@@ -100,26 +101,22 @@ pub struct TenantPolicy {
 pub const SAAS: &[&str] = &["m365", "google-workspace"];
 
 impl TenantPolicy {
-    /// For each account of `providers`: a finding per tenant setting stating the policy, or
-    /// one not-evaluable finding for the account when none does.
+    /// A finding per tenant setting stating the policy, and a not-evaluable finding for each
+    /// account of `providers` none of whose settings does.
     pub fn evaluate(&self, cx: &Context, snap: &Snapshot) -> CheckResult {
+        let unknown = format!(
+            "no tenant setting of this account says whether it {}",
+            self.does
+        );
         let settings = snap.tenant_settings()?;
-        let mut out = Vec::new();
-        for a in cx
-            .accounts()
-            .iter()
-            .filter(|a| self.providers.contains(&a.provider.as_str()))
-        {
-            let mut known = false;
-            for (i, t) in settings
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.account == a.id)
-            {
-                let Some(on) = (self.get)(t) else {
-                    continue;
-                };
-                known = true;
+        Ok(tenant::per_setting(
+            self.id,
+            cx,
+            settings,
+            self.providers,
+            &unknown,
+            |i, t| {
+                let on = (self.get)(t)?;
                 let res = resource::tenant_settings(t);
                 let f = if on {
                     Finding::pass(self.id, res, format!("{} {}", t.service, self.does))
@@ -130,23 +127,12 @@ impl TenantPolicy {
                         format!("{} does not {}", t.service, self.does_not),
                     )
                 };
-                out.push(f.evidence(
+                Some(f.evidence(
                     self.field,
                     on.to_string(),
                     path(EntityKind::TenantSettings, i, self.field),
-                ));
-            }
-            if !known {
-                out.push(Finding::not_evaluable(
-                    self.id,
-                    resource::account(a),
-                    format!(
-                        "no tenant setting of this account says whether it {}",
-                        self.does
-                    ),
-                ));
-            }
-        }
-        Ok(out)
+                ))
+            },
+        ))
     }
 }

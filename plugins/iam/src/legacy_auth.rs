@@ -75,6 +75,9 @@ mod tests {
             "{}",
             f[0].message
         );
-        assert!(run("aws", Some(false)).is_empty(), "not a SaaS tenant");
+        assert!(
+            run("aws", None).is_empty(),
+            "no tenant policy expected of AWS accounts"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! and, when asked, character-type and expiry rules (CIS AWS Foundations 1.8 and 1.9).
 
 use posture_sdk::prelude::*;
+use posture_sdk::tenant;
 
 /// Check id.
 pub const ID: &str = "iam.password-policy";
@@ -133,68 +134,56 @@ impl Rules {
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let rules = Rules::read(cx)?;
     let settings = snap.tenant_settings()?;
-    let mut out = Vec::new();
-    for (i, t) in settings.iter().enumerate() {
-        let Some(policy) = &t.password_policy else {
-            continue;
-        };
-        let res = resource::tenant_settings(t);
-        let problems = rules.problems(policy);
-        let f = if problems.is_empty() {
-            Finding::pass(
-                ID,
-                res,
-                format!("{} password policy meets every rule", t.service),
+    let unknown = "the snapshot has no password policy for this account";
+    Ok(tenant::per_setting(
+        ID,
+        cx,
+        settings,
+        WITH_POLICY,
+        unknown,
+        |i, t| {
+            let policy = t.password_policy.as_ref()?;
+            let res = resource::tenant_settings(t);
+            let problems = rules.problems(policy);
+            let f = if problems.is_empty() {
+                Finding::pass(
+                    ID,
+                    res,
+                    format!("{} password policy meets every rule", t.service),
+                )
+            } else {
+                Finding::fail(
+                    ID,
+                    res,
+                    format!("{} password policy {}", t.service, problems.join("; ")),
+                )
+            };
+            let at = |field: &str| {
+                path(
+                    EntityKind::TenantSettings,
+                    i,
+                    &format!("password_policy/{field}"),
+                )
+            };
+            Some(
+                f.evidence(
+                    "min_length",
+                    policy.min_length.to_string(),
+                    at("min_length"),
+                )
+                .evidence(
+                    "reuse_prevention",
+                    policy.reuse_prevention.to_string(),
+                    at("reuse_prevention"),
+                )
+                .evidence(
+                    "max_age_days",
+                    show(policy.max_age_days),
+                    at("max_age_days"),
+                ),
             )
-        } else {
-            Finding::fail(
-                ID,
-                res,
-                format!("{} password policy {}", t.service, problems.join("; ")),
-            )
-        };
-        let at = |field: &str| {
-            path(
-                EntityKind::TenantSettings,
-                i,
-                &format!("password_policy/{field}"),
-            )
-        };
-        out.push(
-            f.evidence(
-                "min_length",
-                policy.min_length.to_string(),
-                at("min_length"),
-            )
-            .evidence(
-                "reuse_prevention",
-                policy.reuse_prevention.to_string(),
-                at("reuse_prevention"),
-            )
-            .evidence(
-                "max_age_days",
-                show(policy.max_age_days),
-                at("max_age_days"),
-            ),
-        );
-    }
-    for a in cx
-        .accounts()
-        .iter()
-        .filter(|a| WITH_POLICY.contains(&a.provider.as_str()))
-    {
-        let known = settings
-            .iter()
-            .any(|t| t.account == a.id && t.password_policy.is_some());
-        if !known {
-            out.push(Finding::not_evaluable(
-                ID,
-                resource::account(a),
-                "the snapshot has no password policy for this account",
-            ));
-        }
-    }
-    Ok(out)
+        },
+    ))
 }
 
 #[cfg(test)]

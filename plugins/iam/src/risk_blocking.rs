@@ -2,6 +2,7 @@
 //! identity provider rates as high risk (Entra ID Protection).
 
 use posture_sdk::prelude::*;
+use posture_sdk::tenant;
 
 /// Check id.
 pub const ID: &str = "iam.risk-blocking";
@@ -65,23 +66,18 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         w
     };
     let settings = snap.tenant_settings()?;
-    let mut out = Vec::new();
-    for a in cx
-        .accounts()
-        .iter()
-        .filter(|a| WITH_RISK.contains(&a.provider.as_str()))
-    {
-        let mut known = false;
-        for (i, t) in settings
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.account == a.id)
-        {
+    let unknown = "no tenant setting of this account says whether high-risk sign-ins are blocked";
+    Ok(tenant::per_setting(
+        ID,
+        cx,
+        settings,
+        WITH_RISK,
+        unknown,
+        |i, t| {
             let w = wanted(t);
             if w.iter().all(|(_, _, v)| v.is_none()) {
-                continue;
+                return None;
             }
-            known = true;
             let names = |pick: fn(Option<bool>) -> bool| -> Vec<&str> {
                 w.iter()
                     .filter(|(_, _, v)| pick(*v))
@@ -108,30 +104,15 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                     ),
                 )
             } else {
-                Finding::pass(
-                    ID,
-                    res,
-                    format!(
-                        "{} blocks {}",
-                        t.service,
-                        names(|v| v == Some(true)).join(" and ")
-                    ),
-                )
+                let blocked = names(|v| v == Some(true)).join(" and ");
+                Finding::pass(ID, res, format!("{} blocks {blocked}", t.service))
             };
             for (field, _, v) in &w {
                 f = f.evidence(field, show(*v), path(EntityKind::TenantSettings, i, field));
             }
-            out.push(f);
-        }
-        if !known {
-            out.push(Finding::not_evaluable(
-                ID,
-                resource::account(a),
-                "no tenant setting of this account says whether high-risk sign-ins are blocked",
-            ));
-        }
-    }
-    Ok(out)
+            Some(f)
+        },
+    ))
 }
 
 #[cfg(test)]

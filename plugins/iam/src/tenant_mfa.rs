@@ -90,7 +90,10 @@ mod tests {
         let f = run("m365", None);
         assert_eq!(f[0].status, Status::NotEvaluable);
         assert_eq!(f[0].resource.kind, "account");
-        assert!(run("aws", Some(false)).is_empty(), "not a SaaS tenant");
+        assert!(
+            run("aws", None).is_empty(),
+            "no tenant policy expected of AWS accounts"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! be intercepted or redirected (SMS, voice calls, email one-time codes).
 
 use posture_sdk::prelude::*;
+use posture_sdk::tenant;
 
 /// Check id.
 pub const ID: &str = "iam.weak-mfa-methods";
@@ -41,22 +42,15 @@ pub fn check() -> Check {
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let allowed = cx.text_list("allowed")?;
     let settings = snap.tenant_settings()?;
-    let mut out = Vec::new();
-    for a in cx
-        .accounts()
-        .iter()
-        .filter(|a| WITH_METHODS.contains(&a.provider.as_str()))
-    {
-        let mut known = false;
-        for (i, t) in settings
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.account == a.id)
-        {
-            let Some(methods) = &t.weak_mfa_methods else {
-                continue;
-            };
-            known = true;
+    let unknown = "no tenant setting of this account says which second factors are allowed";
+    Ok(tenant::per_setting(
+        ID,
+        cx,
+        settings,
+        WITH_METHODS,
+        unknown,
+        |i, t| {
+            let methods = t.weak_mfa_methods.as_ref()?;
             let on: Vec<&str> = methods
                 .iter()
                 .map(String::as_str)
@@ -80,25 +74,18 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                     ),
                 )
             };
-            out.push(f.evidence(
+            let shown = if methods.is_empty() {
+                "none".into()
+            } else {
+                methods.join(", ")
+            };
+            Some(f.evidence(
                 "weak_mfa_methods",
-                if methods.is_empty() {
-                    "none".into()
-                } else {
-                    methods.join(", ")
-                },
+                shown,
                 path(EntityKind::TenantSettings, i, "weak_mfa_methods"),
-            ));
-        }
-        if !known {
-            out.push(Finding::not_evaluable(
-                ID,
-                resource::account(a),
-                "no tenant setting of this account says which second factors are allowed",
-            ));
-        }
-    }
-    Ok(out)
+            ))
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -207,43 +207,23 @@ fn data_stores(aws: &Value) -> Value {
         }
     }
     if let Some(ec2) = aws.get("ec2") {
-        for (i, instance) in list(ec2, "instances").iter().enumerate() {
-            if let Some(root) = instance.get("rootblockdevice") {
-                push(
-                    format!("instance-{i}-root"),
-                    "volume",
-                    flag(root, "encrypted"),
-                    None,
-                );
-            }
-            for (j, d) in list(instance, "ebsblockdevices").iter().enumerate() {
-                push(
-                    format!("instance-{i}-ebs-{j}"),
-                    "volume",
-                    flag(d, "encrypted"),
-                    None,
-                );
-            }
-        }
-    }
-    if let Some(ec2) = aws.get("ec2") {
-        // Launch configurations: the volumes every instance they start will get.
-        for (i, lc) in list(ec2, "launchconfigurations").iter().enumerate() {
-            if let Some(root) = lc.get("rootblockdevice") {
-                push(
-                    format!("launch-config-{i}-root"),
-                    "volume",
-                    flag(root, "encrypted"),
-                    None,
-                );
-            }
-            for (j, d) in list(lc, "ebsblockdevices").iter().enumerate() {
-                push(
-                    format!("launch-config-{i}-ebs-{j}"),
-                    "volume",
-                    flag(d, "encrypted"),
-                    None,
-                );
+        // Instances' volumes, and the volumes every instance a launch configuration starts
+        // will get.
+        for (key, prefix) in [
+            ("instances", "instance"),
+            ("launchconfigurations", "launch-config"),
+        ] {
+            for (i, item) in list(ec2, key).iter().enumerate() {
+                let root = item
+                    .get("rootblockdevice")
+                    .map(|d| (format!("{prefix}-{i}-root"), d));
+                let ebs = list(item, "ebsblockdevices")
+                    .iter()
+                    .enumerate()
+                    .map(|(j, d)| (format!("{prefix}-{i}-ebs-{j}"), d));
+                for (id, device) in root.into_iter().chain(ebs) {
+                    push(id, "volume", flag(device, "encrypted"), None);
+                }
             }
         }
     }

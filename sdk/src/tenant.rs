@@ -1,0 +1,87 @@
+//! Checks of account-wide settings (`tenant-settings`): a finding for each setting that
+//! answers the check's question, and a not-evaluable finding for each account whose settings
+//! do not, among the providers that have such a setting.
+
+use crate::bindings::posture::plugin::types::{Finding, TenantSettings};
+use crate::context::Context;
+use crate::finding::resource;
+
+/// Runs `judge` on every tenant setting with its index, keeping each finding it returns
+/// (`None`: this setting does not answer the question). Then, for every account of
+/// `providers` that got no finding, adds a not-evaluable finding on the account whose message
+/// is `unknown`.
+pub fn per_setting(
+    check_id: &str,
+    cx: &Context,
+    settings: &[TenantSettings],
+    providers: &[&str],
+    unknown: &str,
+    mut judge: impl FnMut(usize, &TenantSettings) -> Option<Finding>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut answered = Vec::new();
+    for (i, t) in settings.iter().enumerate() {
+        if let Some(f) = judge(i, t) {
+            answered.push(t.account.as_str());
+            out.push(f);
+        }
+    }
+    for a in cx
+        .accounts()
+        .iter()
+        .filter(|a| providers.contains(&a.provider.as_str()))
+        .filter(|a| !answered.contains(&a.id.as_str()))
+    {
+        out.push(Finding::not_evaluable(
+            check_id,
+            resource::account(a),
+            unknown,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bindings::posture::plugin::types::{Account, Status};
+    use crate::testing;
+
+    #[test]
+    fn silent_accounts_of_the_providers_are_not_evaluable() {
+        let account = |id: &str, provider: &str| Account {
+            id: id.into(),
+            provider: provider.into(),
+            name: None,
+        };
+        let cx = Context::new(
+            testing::NOW,
+            testing::NOW,
+            vec![
+                account("a", "m365"),
+                account("b", "m365"),
+                account("c", "aws"),
+            ],
+            Vec::new(),
+            Vec::new(),
+        );
+        let mut said = testing::tenant_settings("m365");
+        said.account = "a".into();
+        said.mfa_enforced = Some(true);
+        let mut silent = testing::tenant_settings("m365");
+        silent.account = "b".into();
+        let settings = [said, silent];
+        let f = per_setting("x.y", &cx, &settings, &["m365"], "unknown", |_, t| {
+            t.mfa_enforced
+                .map(|_| Finding::pass("x.y", resource::tenant_settings(t), "enforced"))
+        });
+        let got: Vec<(&str, Status)> = f
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("m365", Status::Pass), ("b", Status::NotEvaluable)]
+        );
+    }
+}

@@ -373,6 +373,8 @@ pub fn tenant_settings(service: &str) -> TenantSettings {
         high_risk_sign_ins_blocked: None,
         weak_mfa_methods: None,
         guest_access_restricted: None,
+        root_mfa_enabled: None,
+        root_access_keys_present: None,
         attributes: None,
     }
 }

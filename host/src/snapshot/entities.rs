@@ -1078,6 +1078,15 @@ pub struct TenantSettings {
     #[component(name = "guest-access-restricted")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_access_restricted: Option<bool>,
+    /// The account's root user has MFA, as an account-wide summary states it (AWS
+    /// `get-account-summary`), for snapshots without the root user among `principals`.
+    #[component(name = "root-mfa-enabled")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_mfa_enabled: Option<bool>,
+    /// The account's root user has access keys, as an account-wide summary states it.
+    #[component(name = "root-access-keys-present")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_access_keys_present: Option<bool>,
     /// Provider-specific extras the schema does not model yet (any JSON object).
     #[serde(default, with = "raw_json", skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
@@ -1105,6 +1114,8 @@ impl TenantSettings {
             high_risk_sign_ins_blocked: None,
             weak_mfa_methods: None,
             guest_access_restricted: None,
+            root_mfa_enabled: None,
+            root_access_keys_present: None,
             attributes: None,
         }
     }

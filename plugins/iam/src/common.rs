@@ -33,9 +33,18 @@ pub fn who(p: &Principal) -> &'static str {
     }
 }
 
-/// One not-evaluable finding of check `id` per AWS account whose root user is missing from
-/// the snapshot (the credential report, which lists it, was not collected).
-pub fn missing_roots(id: &str, cx: &Context, principals: &[Principal]) -> Vec<Finding> {
+/// The root user's facts for AWS accounts whose root user is not among the principals (or
+/// whose principals were not collected): from the account's summary in its tenant settings
+/// when one states the fact (`get`), judged by `judge` on the setting and its index; otherwise
+/// one not-evaluable finding on the account.
+pub fn roots_from_summary(
+    id: &str,
+    cx: &Context,
+    principals: &[Principal],
+    settings: &[TenantSettings],
+    get: fn(&TenantSettings) -> Option<bool>,
+    judge: impl Fn(usize, &TenantSettings, bool) -> Finding,
+) -> Vec<Finding> {
     cx.accounts()
         .iter()
         .filter(|a| a.provider == "aws")
@@ -45,13 +54,37 @@ pub fn missing_roots(id: &str, cx: &Context, principals: &[Principal]) -> Vec<Fi
                 .any(|p| p.account == a.id && p.kind == PrincipalKind::Root)
         })
         .map(|a| {
-            Finding::not_evaluable(
-                id,
-                resource::account(a),
-                "the snapshot has no root user for this AWS account (credential report not collected?)",
-            )
+            let stated = settings
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.account == a.id)
+                .find_map(|(i, t)| get(t).map(|v| (i, t, v)));
+            match stated {
+                Some((i, t, v)) => judge(i, t, v),
+                None => Finding::not_evaluable(
+                    id,
+                    resource::account(a),
+                    "the snapshot has no root user for this AWS account (neither the credential \
+                     report nor the account summary was collected?)",
+                ),
+            }
         })
         .collect()
+}
+
+/// The principals, and the tenant settings, for the root checks: either kind may be missing
+/// (a snapshot with only the account summary has no principals). Without principals, the
+/// absent kind is reported too, since break-glass accounts cannot be judged.
+pub fn root_inputs<'a>(
+    id: &str,
+    snap: &'a Snapshot,
+    out: &mut Vec<Finding>,
+) -> (&'a [Principal], &'a [TenantSettings]) {
+    let principals = snap.principals().unwrap_or_else(|absent| {
+        out.push(absent.finding(id));
+        &[]
+    });
+    (principals, snap.tenant_settings().unwrap_or(&[]))
 }
 
 /// Root or break-glass: the accounts kept outside normal controls.
@@ -76,7 +109,7 @@ pub fn root_check(check: Check) -> Check {
         .iso27001("A.5.15")
         .iso27001("A.8.2")
         .iso27001("A.8.5")
-        .reads(&[EntityKind::Principals])
+        .reads(&[EntityKind::Principals, EntityKind::TenantSettings])
 }
 
 /// A yes/no tenant policy of SaaS accounts, as one field of their tenant settings.

@@ -1,7 +1,7 @@
 //! `iam.root-access-keys`: the root account (and break-glass accounts) has no active access
 //! key or token.
 
-use crate::common::{is_root_like, missing_roots, root_check, root_kind};
+use crate::common::{is_root_like, root_check, root_inputs, root_kind, roots_from_summary};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -13,8 +13,10 @@ pub fn check() -> Check {
         .title("Root and break-glass accounts have no access keys")
         .description(
             "For each root or break-glass principal: fails when it has an access key or token \
-             that is active (or whose state is unknown), passes otherwise. One not-evaluable \
-             finding per AWS account whose root user is missing from the snapshot.",
+             that is active (or whose state is unknown), passes otherwise. For an AWS account \
+             whose root user is not among the principals, the account summary (tenant settings \
+             `root_access_keys_present`) decides; without it, one not-evaluable finding for the \
+             account.",
         )
         .rationale(
             "A root access key cannot be limited by any policy; leaked through code, CI logs or \
@@ -27,8 +29,36 @@ pub fn check() -> Check {
 }
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
-    let principals = snap.principals()?;
-    let mut out = missing_roots(ID, cx, principals);
+    let mut out = Vec::new();
+    let (principals, settings) = root_inputs(ID, snap, &mut out);
+    out.extend(roots_from_summary(
+        ID,
+        cx,
+        principals,
+        settings,
+        |t| t.root_access_keys_present,
+        |i, t, present| {
+            let res = resource::tenant_settings(t);
+            let f = if present {
+                Finding::fail(
+                    ID,
+                    res,
+                    "the account summary says the root user has access keys",
+                )
+            } else {
+                Finding::pass(
+                    ID,
+                    res,
+                    "the account summary says the root user has no access key",
+                )
+            };
+            f.evidence(
+                "root_access_keys_present",
+                present.to_string(),
+                path(EntityKind::TenantSettings, i, "root_access_keys_present"),
+            )
+        },
+    ));
     for (i, p) in principals
         .iter()
         .enumerate()

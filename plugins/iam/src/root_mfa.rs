@@ -1,6 +1,6 @@
 //! `iam.root-mfa`: the root account (and break-glass accounts) signs in with MFA.
 
-use crate::common::{is_root_like, missing_roots, root_check, root_kind};
+use crate::common::{is_root_like, root_check, root_inputs, root_kind, roots_from_summary};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -12,8 +12,9 @@ pub fn check() -> Check {
         .title("Root and break-glass accounts use MFA")
         .description(
             "For each root or break-glass principal: fails when MFA is off, passes when it is \
-             on, not evaluable when unknown. One not-evaluable finding per AWS account whose \
-             root user is missing from the snapshot.",
+             on, not evaluable when unknown. For an AWS account whose root user is not among the \
+             principals, the account summary (tenant settings `root_mfa_enabled`) decides; \
+             without it, one not-evaluable finding for the account.",
         )
         .rationale(
             "The root user bypasses every permission boundary and cannot be limited by policy. \
@@ -27,8 +28,28 @@ pub fn check() -> Check {
 }
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
-    let principals = snap.principals()?;
-    let mut out = missing_roots(ID, cx, principals);
+    let mut out = Vec::new();
+    let (principals, settings) = root_inputs(ID, snap, &mut out);
+    out.extend(roots_from_summary(
+        ID,
+        cx,
+        principals,
+        settings,
+        |t| t.root_mfa_enabled,
+        |i, t, mfa| {
+            let res = resource::tenant_settings(t);
+            let f = if mfa {
+                Finding::pass(ID, res, "the account summary says the root user has MFA")
+            } else {
+                Finding::fail(ID, res, "the account summary says the root user has no MFA")
+            };
+            f.evidence(
+                "root_mfa_enabled",
+                mfa.to_string(),
+                path(EntityKind::TenantSettings, i, "root_mfa_enabled"),
+            )
+        },
+    ));
     for (i, p) in principals
         .iter()
         .enumerate()
@@ -83,6 +104,35 @@ mod tests {
         let mut glass = root(Some(false));
         glass.kind = PrincipalKind::BreakGlass;
         assert_eq!(run(vec![glass])[0].status, Status::Fail);
+    }
+
+    #[test]
+    fn without_the_root_principal_the_account_summary_decides() {
+        let mut summary = testing::tenant_settings("aws-iam");
+        summary.root_mfa_enabled = Some(true);
+        let only_summary = SnapshotBuilder::new()
+            .tenant_settings(vec![summary])
+            .build();
+        let f = testing::run_as(&crate::plugin(), ID, &only_summary, "aws", &[]);
+        let got: Vec<(&str, Status)> = f
+            .iter()
+            .map(|f| (f.resource.kind.as_str(), f.status))
+            .collect();
+        // The pass comes from the summary; the missing principals still show (break-glass
+        // accounts cannot be judged without them).
+        assert_eq!(
+            got,
+            vec![
+                ("snapshot", Status::NotEvaluable),
+                ("tenant-settings", Status::Pass)
+            ]
+        );
+        let users_only = SnapshotBuilder::new()
+            .principals(vec![testing::principal("u", "u")])
+            .build();
+        let f = testing::run_as(&crate::plugin(), ID, &users_only, "aws", &[]);
+        assert_eq!((f.len(), f[0].status), (1, Status::NotEvaluable));
+        assert_eq!(f[0].resource.kind, "account");
     }
 
     #[test]

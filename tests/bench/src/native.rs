@@ -125,7 +125,7 @@ records! {
         public_access_block, default_encryption, guest_expiry_enabled, guest_expiry_days,
         mfa_enforced, password_policy, legacy_auth_blocked, mfa_phishing_resistant,
         high_risk_users_blocked, high_risk_sign_ins_blocked, weak_mfa_methods,
-        guest_access_restricted, attributes,
+        guest_access_restricted, root_mfa_enabled, root_access_keys_present, attributes,
     }
 }
 

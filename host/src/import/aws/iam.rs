@@ -324,11 +324,27 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
             list.push(root_from_summary(summary, account));
         }
     }
-    let tenant = password_policy.map(|(policy, custom)| TenantSettings {
-        password_policy: Some(policy),
-        attributes: Some(serde_json::json!({ "custom_password_policy": custom }).to_string()),
+    // Account-level IAM settings: the password policy and the summary's root facts.
+    let root_flag = |k: &str| {
+        summary
+            .as_ref()
+            .and_then(|s| s.summary_map.get(k))
+            .map(|v| *v != 0)
+    };
+    let mut tenant = TenantSettings {
+        root_mfa_enabled: root_flag("AccountMFAEnabled"),
+        root_access_keys_present: root_flag("AccountAccessKeysPresent"),
         ..TenantSettings::new("", "aws-iam")
-    });
+    };
+    if let Some((policy, custom)) = password_policy {
+        tenant.password_policy = Some(policy);
+        tenant.attributes =
+            Some(serde_json::json!({ "custom_password_policy": custom }).to_string());
+    }
+    let known = tenant.password_policy.is_some()
+        || tenant.root_mfa_enabled.is_some()
+        || tenant.root_access_keys_present.is_some();
+    let tenant = known.then_some(tenant);
     Ok(Iam {
         account_id,
         alias,

@@ -263,6 +263,27 @@ mod tests {
     }
 
     #[test]
+    fn the_account_summary_states_the_root_facts_in_the_iam_settings() {
+        let dir = export(&[
+            CAPTURE,
+            IDENTITY,
+            (
+                "iam/get-account-summary.json",
+                r#"{"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0, "Users": 4}}"#,
+            ),
+        ]);
+        let s = import(dir.path(), &Options::default()).expect("imports");
+        let t = &s.tenant_settings.expect("settings")[0];
+        assert_eq!(t.service, "aws-iam");
+        assert_eq!(
+            (t.root_mfa_enabled, t.root_access_keys_present),
+            (Some(true), Some(false))
+        );
+        assert!(t.password_policy.is_none(), "not collected");
+        assert!(s.principals.is_none(), "a summary alone lists no principal");
+    }
+
+    #[test]
     fn wrong_types_name_the_file_and_pointer() {
         let dir = export(&[
             CAPTURE,

@@ -33,58 +33,71 @@ pub fn who(p: &Principal) -> &'static str {
     }
 }
 
-/// The root user's facts for AWS accounts whose root user is not among the principals (or
-/// whose principals were not collected): from the account's summary in its tenant settings
-/// when one states the fact (`get`), judged by `judge` on the setting and its index; otherwise
-/// one not-evaluable finding on the account.
-pub fn roots_from_summary(
-    id: &str,
-    cx: &Context,
-    principals: &[Principal],
-    settings: &[TenantSettings],
-    get: fn(&TenantSettings) -> Option<bool>,
-    judge: impl Fn(usize, &TenantSettings, bool) -> Finding,
-) -> Vec<Finding> {
-    cx.accounts()
-        .iter()
-        .filter(|a| a.provider == "aws")
-        .filter(|a| {
-            !principals
-                .iter()
-                .any(|p| p.account == a.id && p.kind == PrincipalKind::Root)
-        })
-        .map(|a| {
-            let stated = settings
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.account == a.id)
-                .find_map(|(i, t)| get(t).map(|v| (i, t, v)));
-            match stated {
-                Some((i, t, v)) => judge(i, t, v),
-                None => Finding::not_evaluable(
-                    id,
-                    resource::account(a),
-                    "the snapshot has no root user for this AWS account (neither the credential \
-                     report nor the account summary was collected?)",
-                ),
-            }
-        })
-        .collect()
+/// A fact about the root user that an account-wide summary states (AWS
+/// `get-account-summary`), for accounts whose root user is not among the principals.
+pub struct RootSummaryFact {
+    /// The tenant-settings field (for evidence).
+    pub field: &'static str,
+    /// Reads it.
+    pub get: fn(&TenantSettings) -> Option<bool>,
+    /// The value that passes.
+    pub good: bool,
+    /// Messages when the fact is true and false.
+    pub says: [&'static str; 2],
 }
 
-/// The principals, and the tenant settings, for the root checks: either kind may be missing
-/// (a snapshot with only the account summary has no principals). Without principals, the
-/// absent kind is reported too, since break-glass accounts cannot be judged.
-pub fn root_inputs<'a>(
+/// The principals (empty when not collected: the absent kind is reported into `out`, since
+/// break-glass accounts cannot be judged) and, for every AWS account whose root user is not
+/// among them, a finding from the account summary in its tenant settings when one states
+/// `fact`, else a not-evaluable finding on the account.
+pub fn root_principals<'a>(
     id: &str,
+    cx: &Context,
     snap: &'a Snapshot,
+    fact: &RootSummaryFact,
     out: &mut Vec<Finding>,
-) -> (&'a [Principal], &'a [TenantSettings]) {
+) -> &'a [Principal] {
     let principals = snap.principals().unwrap_or_else(|absent| {
         out.push(absent.finding(id));
         &[]
     });
-    (principals, snap.tenant_settings().unwrap_or(&[]))
+    let settings = snap.tenant_settings().unwrap_or(&[]);
+    for a in cx.accounts().iter().filter(|a| a.provider == "aws") {
+        if principals
+            .iter()
+            .any(|p| p.account == a.id && p.kind == PrincipalKind::Root)
+        {
+            continue;
+        }
+        let stated = settings
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.account == a.id)
+            .find_map(|(i, t)| (fact.get)(t).map(|v| (i, t, v)));
+        out.push(match stated {
+            Some((i, t, v)) => {
+                let res = resource::tenant_settings(t);
+                let message = fact.says[usize::from(!v)];
+                let f = if v == fact.good {
+                    Finding::pass(id, res, message)
+                } else {
+                    Finding::fail(id, res, message)
+                };
+                f.evidence(
+                    fact.field,
+                    v.to_string(),
+                    path(EntityKind::TenantSettings, i, fact.field),
+                )
+            }
+            None => Finding::not_evaluable(
+                id,
+                resource::account(a),
+                "the snapshot has no root user for this AWS account (neither the credential \
+                 report nor the account summary was collected?)",
+            ),
+        });
+    }
+    principals
 }
 
 /// Root or break-glass: the accounts kept outside normal controls.

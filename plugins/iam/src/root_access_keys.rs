@@ -1,7 +1,7 @@
 //! `iam.root-access-keys`: the root account (and break-glass accounts) has no active access
 //! key or token.
 
-use crate::common::{is_root_like, root_check, root_inputs, root_kind, roots_from_summary};
+use crate::common::{RootSummaryFact, is_root_like, root_check, root_kind, root_principals};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -28,37 +28,20 @@ pub fn check() -> Check {
         )
 }
 
+/// What the account summary says, for accounts without a root principal.
+const SUMMARY: RootSummaryFact = RootSummaryFact {
+    field: "root_access_keys_present",
+    get: |t| t.root_access_keys_present,
+    good: false,
+    says: [
+        "the account summary says the root user has access keys",
+        "the account summary says the root user has no access key",
+    ],
+};
+
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let mut out = Vec::new();
-    let (principals, settings) = root_inputs(ID, snap, &mut out);
-    out.extend(roots_from_summary(
-        ID,
-        cx,
-        principals,
-        settings,
-        |t| t.root_access_keys_present,
-        |i, t, present| {
-            let res = resource::tenant_settings(t);
-            let f = if present {
-                Finding::fail(
-                    ID,
-                    res,
-                    "the account summary says the root user has access keys",
-                )
-            } else {
-                Finding::pass(
-                    ID,
-                    res,
-                    "the account summary says the root user has no access key",
-                )
-            };
-            f.evidence(
-                "root_access_keys_present",
-                present.to_string(),
-                path(EntityKind::TenantSettings, i, "root_access_keys_present"),
-            )
-        },
-    ));
+    let principals = root_principals(ID, cx, snap, &SUMMARY, &mut out);
     for (i, p) in principals
         .iter()
         .enumerate()

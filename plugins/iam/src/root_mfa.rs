@@ -1,6 +1,6 @@
 //! `iam.root-mfa`: the root account (and break-glass accounts) signs in with MFA.
 
-use crate::common::{is_root_like, root_check, root_inputs, root_kind, roots_from_summary};
+use crate::common::{RootSummaryFact, is_root_like, root_check, root_kind, root_principals};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -27,29 +27,20 @@ pub fn check() -> Check {
         )
 }
 
+/// What the account summary says, for accounts without a root principal.
+const SUMMARY: RootSummaryFact = RootSummaryFact {
+    field: "root_mfa_enabled",
+    get: |t| t.root_mfa_enabled,
+    good: true,
+    says: [
+        "the account summary says the root user has MFA",
+        "the account summary says the root user has no MFA",
+    ],
+};
+
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let mut out = Vec::new();
-    let (principals, settings) = root_inputs(ID, snap, &mut out);
-    out.extend(roots_from_summary(
-        ID,
-        cx,
-        principals,
-        settings,
-        |t| t.root_mfa_enabled,
-        |i, t, mfa| {
-            let res = resource::tenant_settings(t);
-            let f = if mfa {
-                Finding::pass(ID, res, "the account summary says the root user has MFA")
-            } else {
-                Finding::fail(ID, res, "the account summary says the root user has no MFA")
-            };
-            f.evidence(
-                "root_mfa_enabled",
-                mfa.to_string(),
-                path(EntityKind::TenantSettings, i, "root_mfa_enabled"),
-            )
-        },
-    ));
+    let principals = root_principals(ID, cx, snap, &SUMMARY, &mut out);
     for (i, p) in principals
         .iter()
         .enumerate()

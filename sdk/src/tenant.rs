@@ -2,9 +2,11 @@
 //! answers the check's question, and a not-evaluable finding for each account whose settings
 //! do not, among the providers that have such a setting.
 
-use crate::bindings::posture::plugin::types::{Finding, TenantSettings};
+use crate::bindings::posture::plugin::types::{EntityKind, Finding, TenantSettings};
+use crate::check::CheckResult;
 use crate::context::Context;
-use crate::finding::resource;
+use crate::finding::{path, resource};
+use crate::snapshot::Snapshot;
 
 /// Runs `judge` on every tenant setting with its index, keeping each finding it returns
 /// (`None`: this setting does not answer the question). Then, for every account of
@@ -39,6 +41,61 @@ pub fn per_setting(
         ));
     }
     out
+}
+
+/// A yes/no account-wide policy held in one field of the tenant settings: passes when on,
+/// fails when off, not evaluable for a silent account of `providers` (settings of other
+/// accounts that state it are judged too).
+pub struct Policy {
+    /// Check id.
+    pub id: &'static str,
+    /// Providers whose accounts can have the policy.
+    pub providers: &'static [&'static str],
+    /// The field's name in the snapshot (for evidence).
+    pub field: &'static str,
+    /// Reads the field.
+    pub get: fn(&TenantSettings) -> Option<bool>,
+    /// What the policy does, completing "<service> …".
+    pub does: &'static str,
+    /// The same after "does not" (the verb's base form).
+    pub does_not: &'static str,
+}
+
+impl Policy {
+    /// A finding per tenant setting stating the policy, and a not-evaluable finding for each
+    /// account of `providers` none of whose settings does.
+    pub fn evaluate(&self, cx: &Context, snap: &Snapshot) -> CheckResult {
+        let unknown = format!(
+            "no tenant setting of this account says whether it {}",
+            self.does
+        );
+        let settings = snap.tenant_settings()?;
+        Ok(per_setting(
+            self.id,
+            cx,
+            settings,
+            self.providers,
+            &unknown,
+            |i, t| {
+                let on = (self.get)(t)?;
+                let res = resource::tenant_settings(t);
+                let f = if on {
+                    Finding::pass(self.id, res, format!("{} {}", t.service, self.does))
+                } else {
+                    Finding::fail(
+                        self.id,
+                        res,
+                        format!("{} does not {}", t.service, self.does_not),
+                    )
+                };
+                Some(f.evidence(
+                    self.field,
+                    on.to_string(),
+                    path(EntityKind::TenantSettings, i, self.field),
+                ))
+            },
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -225,3 +225,17 @@ fn validated(snapshot: Snapshot, path: &Path) -> Result<Snapshot, ImportError> {
     })?;
     Ok(snapshot::from_slice(&json, &path.display().to_string())?)
 }
+
+/// Imports `text` as the single-file export `file_name` of `source`, as a user's file would
+/// be (tests of the single-file importers).
+#[cfg(test)]
+pub(crate) fn import_text(
+    source: Source,
+    file_name: &str,
+    text: &str,
+) -> Result<Snapshot, ImportError> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(file_name);
+    std::fs::write(&path, text).expect("write");
+    import(source, &path, &Options::default())
+}

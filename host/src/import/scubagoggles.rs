@@ -175,12 +175,12 @@ pub(super) fn build(
     if let Some(policies) = &export.policies {
         let mut workspace = TenantSettings::new(&account_id, "google-workspace");
         workspace.mfa_enforced = two_step_enforced(policies, captured_at);
-        if workspace.mfa_enforced.is_some() {
+        if workspace.states_anything() {
             tenant_settings.push(workspace);
         }
         let mut drive = TenantSettings::new(&account_id, "google-drive");
         drive.external_sharing = widest(policies.values().filter_map(drive_level));
-        if drive.external_sharing.is_some() {
+        if drive.states_anything() {
             tenant_settings.push(drive);
         }
     }
@@ -232,10 +232,7 @@ mod tests {
     use super::*;
 
     fn import_text(text: &str) -> Result<Snapshot, ImportError> {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("ProviderExport.json");
-        std::fs::write(&path, text).expect("write");
-        crate::import::import(Source::Scubagoggles, &path, &Options::default())
+        crate::import::import_text(Source::Scubagoggles, "ProviderExport.json", text)
     }
 
     const HEAD: &str = r#""tenant_info": {"domain": "example.org", "topLevelOU": "Example"}, "timestamp_zulu": "2026-11-20T09:00:00Z""#;

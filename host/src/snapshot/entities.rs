@@ -1119,4 +1119,10 @@ impl TenantSettings {
             attributes: None,
         }
     }
+
+    /// Whether anything besides the account and the service is known: importers keep only
+    /// settings that say something.
+    pub fn states_anything(&self) -> bool {
+        *self != TenantSettings::new(&self.account, &self.service)
+    }
 }

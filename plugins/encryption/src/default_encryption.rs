@@ -2,7 +2,7 @@
 //! "EBS encryption by default"), so that no volume created later starts unencrypted.
 
 use posture_sdk::prelude::*;
-use posture_sdk::tenant;
+use posture_sdk::tenant::Policy;
 
 /// Check id.
 pub const ID: &str = "encryption.volume-default";
@@ -38,38 +38,18 @@ pub fn check() -> Check {
         .reads(&[EntityKind::TenantSettings])
 }
 
+/// The setting this check reads.
+const POLICY: Policy = Policy {
+    id: ID,
+    providers: WITH_DEFAULT,
+    field: "default_encryption",
+    get: |t| t.default_encryption,
+    does: "encrypts new volumes by default",
+    does_not: "encrypt new volumes by default",
+};
+
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
-    let settings = snap.tenant_settings()?;
-    let unknown = "the snapshot has no setting saying whether new volumes are encrypted";
-    Ok(tenant::per_setting(
-        ID,
-        cx,
-        settings,
-        WITH_DEFAULT,
-        unknown,
-        |i, t| {
-            let on = t.default_encryption?;
-            let res = resource::tenant_settings(t);
-            let f = if on {
-                Finding::pass(
-                    ID,
-                    res,
-                    format!("{} encrypts new volumes by default", t.service),
-                )
-            } else {
-                Finding::fail(
-                    ID,
-                    res,
-                    format!("{} does not encrypt new volumes by default", t.service),
-                )
-            };
-            Some(f.evidence(
-                "default_encryption",
-                on.to_string(),
-                path(EntityKind::TenantSettings, i, "default_encryption"),
-            ))
-        },
-    ))
+    POLICY.evaluate(cx, snap)
 }
 
 #[cfg(test)]

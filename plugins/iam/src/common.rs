@@ -1,7 +1,6 @@
 //! Predicates shared by the IAM checks.
 
 use posture_sdk::prelude::*;
-use posture_sdk::tenant;
 
 /// Holds administrative rights: marked admin, or a root / break-glass account.
 pub fn is_admin(p: &Principal) -> bool {
@@ -125,60 +124,6 @@ pub fn root_check(check: Check) -> Check {
         .reads(&[EntityKind::Principals, EntityKind::TenantSettings])
 }
 
-/// A yes/no tenant policy of SaaS accounts, as one field of their tenant settings.
-pub struct TenantPolicy {
-    /// Check id.
-    pub id: &'static str,
-    /// Providers whose tenants can have the policy; their accounts without it are not
-    /// evaluable (settings of other accounts that state it are judged too).
-    pub providers: &'static [&'static str],
-    /// The field's name in the snapshot (for evidence).
-    pub field: &'static str,
-    /// Reads the field.
-    pub get: fn(&TenantSettings) -> Option<bool>,
-    /// What the policy does, completing "<service> …".
-    pub does: &'static str,
-    /// The same after "does not" (the verb's base form).
-    pub does_not: &'static str,
-}
-
 /// Microsoft 365 and Google Workspace: the providers whose tenants carry tenant-wide sign-in
 /// policies.
 pub const SAAS: &[&str] = &["m365", "google-workspace"];
-
-impl TenantPolicy {
-    /// A finding per tenant setting stating the policy, and a not-evaluable finding for each
-    /// account of `providers` none of whose settings does.
-    pub fn evaluate(&self, cx: &Context, snap: &Snapshot) -> CheckResult {
-        let unknown = format!(
-            "no tenant setting of this account says whether it {}",
-            self.does
-        );
-        let settings = snap.tenant_settings()?;
-        Ok(tenant::per_setting(
-            self.id,
-            cx,
-            settings,
-            self.providers,
-            &unknown,
-            |i, t| {
-                let on = (self.get)(t)?;
-                let res = resource::tenant_settings(t);
-                let f = if on {
-                    Finding::pass(self.id, res, format!("{} {}", t.service, self.does))
-                } else {
-                    Finding::fail(
-                        self.id,
-                        res,
-                        format!("{} does not {}", t.service, self.does_not),
-                    )
-                };
-                Some(f.evidence(
-                    self.field,
-                    on.to_string(),
-                    path(EntityKind::TenantSettings, i, self.field),
-                ))
-            },
-        ))
-    }
-}

@@ -1,8 +1,8 @@
 //! `iam.guest-access`: guests in a Microsoft 365 directory see only their own objects, not
 //! the list of users and groups.
 
-use crate::common::TenantPolicy;
 use posture_sdk::prelude::*;
+use posture_sdk::tenant::Policy;
 
 /// Check id.
 pub const ID: &str = "iam.guest-access";
@@ -36,7 +36,7 @@ pub fn check() -> Check {
 }
 
 /// The policy this check reads.
-const POLICY: TenantPolicy = TenantPolicy {
+const POLICY: Policy = Policy {
     id: ID,
     providers: &["m365"],
     field: "guest_access_restricted",

@@ -1,8 +1,9 @@
 //! `iam.legacy-auth`: SaaS tenants block sign-in through legacy protocols (basic
 //! authentication), which cannot do MFA.
 
-use crate::common::{SAAS, TenantPolicy};
+use crate::common::SAAS;
 use posture_sdk::prelude::*;
+use posture_sdk::tenant::Policy;
 
 /// Check id.
 pub const ID: &str = "iam.legacy-auth";
@@ -37,7 +38,7 @@ pub fn check() -> Check {
 }
 
 /// The policy this check reads.
-const POLICY: TenantPolicy = TenantPolicy {
+const POLICY: Policy = Policy {
     id: ID,
     providers: SAAS,
     field: "legacy_auth_blocked",

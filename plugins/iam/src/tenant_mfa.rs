@@ -1,8 +1,9 @@
 //! `iam.tenant-mfa`: SaaS tenants (Microsoft 365, Google Workspace) require MFA at every
 //! user's sign-in, tenant-wide (conditional access, 2-step verification enforcement).
 
-use crate::common::{SAAS, TenantPolicy};
+use crate::common::SAAS;
 use posture_sdk::prelude::*;
+use posture_sdk::tenant::Policy;
 
 /// Check id.
 pub const ID: &str = "iam.tenant-mfa";
@@ -44,7 +45,7 @@ pub fn check() -> Check {
 }
 
 /// The policy this check reads by default.
-const ANY_MFA: TenantPolicy = TenantPolicy {
+const ANY_MFA: Policy = Policy {
     id: ID,
     providers: SAAS,
     field: "mfa_enforced",
@@ -54,7 +55,7 @@ const ANY_MFA: TenantPolicy = TenantPolicy {
 };
 
 /// The policy this check reads with `phishing-resistant`.
-const PHISHING_RESISTANT: TenantPolicy = TenantPolicy {
+const PHISHING_RESISTANT: Policy = Policy {
     id: ID,
     providers: SAAS,
     field: "mfa_phishing_resistant",

@@ -341,10 +341,7 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
         tenant.attributes =
             Some(serde_json::json!({ "custom_password_policy": custom }).to_string());
     }
-    let known = tenant.password_policy.is_some()
-        || tenant.root_mfa_enabled.is_some()
-        || tenant.root_access_keys_present.is_some();
-    let tenant = known.then_some(tenant);
+    let tenant = tenant.states_anything().then_some(tenant);
     Ok(Iam {
         account_id,
         alias,

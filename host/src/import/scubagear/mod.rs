@@ -129,16 +129,7 @@ pub(super) fn build(
         (!known.is_empty()).then(|| known.contains(&true))
     });
     let mut tenant_settings = Vec::new();
-    let known = [
-        tenant.mfa_enforced,
-        tenant.mfa_phishing_resistant,
-        tenant.legacy_auth_blocked,
-        tenant.high_risk_users_blocked,
-        tenant.high_risk_sign_ins_blocked,
-        tenant.audit_logging_enabled,
-        tenant.guest_access_restricted,
-    ];
-    if known.iter().any(Option::is_some) || tenant.weak_mfa_methods.is_some() {
+    if tenant.states_anything() {
         tenant_settings.push(tenant);
     }
     if let Some(spo) = export.spo_tenant.as_ref().and_then(|s| s.first()) {
@@ -224,10 +215,7 @@ mod tests {
     use super::*;
 
     fn import_text(text: &str) -> Result<Snapshot, ImportError> {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("ProviderSettingsExport.json");
-        std::fs::write(&path, text).expect("write");
-        crate::import::import(Source::Scubagear, &path, &Options::default())
+        crate::import::import_text(Source::Scubagear, "ProviderSettingsExport.json", text)
     }
 
     const POLICY: &str = r#"{"DisplayName": "MFA", "State": "enabled",

@@ -60,7 +60,7 @@ browser:
 		apt-get install -y -qq --no-install-recommends chromium >/dev/null \
 		|| { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }
 
-HOST_FLAGS ?= -p posture
+HOST_FLAGS ?= -p posture-cli
 host:
 	$(CARGO) build --locked $(HOST_FLAGS)
 

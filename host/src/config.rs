@@ -96,10 +96,13 @@ pub struct Config {
     pub checks: BTreeMap<String, CheckConfig>,
     /// Owners and SLAs for the action plan.
     #[serde(default)]
-    pub actions: crate::actions::ActionPolicy,
+    pub actions: crate::report::actions::ActionPolicy,
     /// Where it came from, for messages.
     #[serde(skip)]
     pub origin: String,
+    /// sha256 of the file it was read from (hex), when read from a file.
+    #[serde(skip)]
+    pub sha256: Option<String>,
 }
 
 impl Config {
@@ -114,6 +117,9 @@ impl Config {
             message,
         })?;
         c.origin = path.display().to_string();
+        c.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            text.as_bytes(),
+        )));
         Ok(c)
     }
 
@@ -147,7 +153,15 @@ impl Config {
         self.checks.get(id).and_then(|c| c.enabled).unwrap_or(true)
     }
 
-    /// Severity override for check `id`.
+    /// The severities configured per check id.
+    pub fn severity_overrides(&self) -> crate::report::SeverityOverrides {
+        self.checks
+            .iter()
+            .filter_map(|(id, c)| c.severity.map(|s| (id.clone(), s)))
+            .collect()
+    }
+
+    /// The severity configured for check `id`, if any.
     pub fn severity_for(&self, id: &str) -> Option<Severity> {
         self.checks.get(id).and_then(|c| c.severity)
     }

@@ -2,33 +2,30 @@
 //!
 //! Check plugins are WebAssembly components built against the WIT contract in `wit/`. The
 //! host parses a normalised snapshot once ([`snapshot`]), loads plugins into a sandbox
-//! ([`runtime`]), runs them concurrently under limits ([`scan`]), and aggregates their
+//! ([`runtime`]), runs them concurrently under limits ([`session`]), and aggregates their
 //! findings into reports ([`report`]).
 //!
-//! Module map:
-//! - [`snapshot`]: snapshot schema v1, loading with JSON-path errors, JSON Schema.
-//! - [`runtime`]: wasmtime engine, compile cache, linking, limits, evaluation.
+//! Module map (one scan flows top to bottom; see `docs/architecture.md`):
+//! - [`session`]: the scan session, the one API every caller uses: plugin discovery and
+//!   loading, the lock file, conflicts, configuration, waivers, baseline → one outcome.
+//! - [`runtime`]: the sandbox: wasmtime engine, compile cache, limits, evaluation.
+//! - [`contract`]: everything that knows `wit/`: the contract version, bindings, the
+//!   snapshot entity types, conversions, the host API plugins call.
+//! - [`snapshot`]: the snapshot document, loading with JSON-path errors, JSON Schema.
+//! - [`import`]: exports of AWS, Microsoft 365 and Google Workspace into snapshots.
 //! - [`config`]: the user's configuration file (check parameters, severities, limits).
-//! - [`scan`]: one scan: which checks run with which parameters, concurrency, aggregation.
-//! - [`report`]: the report model and its renderings (text, JSON, SARIF, JUnit, CSV, Markdown,
-//!   OCSF, HTML, action plan).
-//! - [`compliance`]: roll-up of a report against SOC 2 or ISO 27001, with honest coverage.
-//! - [`actions`]: the action plan: priorities, owners, due dates.
-//! - [`diff`]: baseline comparison of two reports, with the privilege delta.
-//! - [`model`]: plain types for metadata and findings shared by all of the above.
-//! - [`build`]: building a plugin crate into a component.
+//! - [`report`]: the report wing: the report model, its assembly (where a finding is
+//!   finished), renderers, compliance roll-up, action plan, diff, waivers.
+//! - [`model`]: plain types shared by all of the above (metadata, findings, verdicts).
 //! - [`limits`]: resource limits and their defaults.
-//! - [`scaffold`]: `posture plugin new`: a new plugin from the templates in `host/templates/`.
-//! - [`testkit`]: declarative plugin test cases (`posture test`), for any plugin language.
-//! - [`input`]: reading user-named files through cap-std directory handles.
-//! - [`waiver`]: accepted risks applied to a report.
 //! - [`lock`]: the plugin lock file pinning component digests.
+//! - [`input`]: reading user-named files through cap-std directory handles.
+//!
+//! The `posture` binary is the `posture-cli` crate (`host/cli`); the plugin-author tools
+//! (builds, scaffold, test kit) are `posture-author` (`host/author`).
 
-pub mod actions;
-pub mod build;
-pub mod compliance;
 pub mod config;
-pub mod diff;
+pub mod contract;
 pub mod import;
 pub mod input;
 pub mod limits;
@@ -36,8 +33,5 @@ pub mod lock;
 pub mod model;
 pub mod report;
 pub mod runtime;
-pub mod scaffold;
-pub mod scan;
+pub mod session;
 pub mod snapshot;
-pub mod testkit;
-pub mod waiver;

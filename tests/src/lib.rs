@@ -7,12 +7,12 @@
 pub mod aws_emulator;
 pub mod conformance;
 
-use posture::build::{BuildOptions, build_plugin};
 use posture::config::Config;
 use posture::report::Report;
 use posture::runtime::{LoadedPlugin, Runtime};
-use posture::scan::{self, ScanOptions};
+use posture::session::{Gate, ScanRequest, ScanTarget, Session};
 use posture::snapshot::Snapshot;
+use posture_author::build::{BuildOptions, build_plugin};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -141,17 +141,20 @@ pub fn scan_snapshot(
     now: i64,
 ) -> Report {
     let rt = Runtime::new(Some(&root().join("target/e2e-cache"))).expect("runtime");
-    let plugins = load_all(&rt, dir);
-    let planned = scan::plan(&plugins, config).expect("plan");
-    let tokio = tokio_rt();
-    tokio.block_on(scan::run(
-        planned,
-        Arc::new(snapshot),
-        origin.to_string(),
-        config,
-        ScanOptions { jobs, now },
-        None,
-    ))
+    let session = Session::new(load_all(&rt, dir), config.clone());
+    session
+        .scan(
+            ScanRequest {
+                target: ScanTarget::new(snapshot, origin),
+                now,
+                jobs,
+                baseline: None,
+                gate: Gate::default(),
+            },
+            None,
+        )
+        .expect("scan")
+        .report
 }
 
 /// A small multi-threaded tokio runtime for tests.

@@ -40,7 +40,12 @@ fn example_snapshot_gives_exactly_the_reviewed_findings() {
     if std::env::var_os("POSTURE_BLESS").is_some() {
         std::fs::write(&golden, &got).expect("write golden file");
     }
-    let want = std::fs::read_to_string(&golden).unwrap_or_default();
+    let want = std::fs::read_to_string(&golden).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e} (POSTURE_BLESS=1 writes it)",
+            golden.display()
+        )
+    });
     if got != want {
         let diff: Vec<String> = diff_lines(&want, &got);
         panic!(

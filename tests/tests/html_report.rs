@@ -69,7 +69,12 @@ fn html_matches_the_golden_file() {
     if std::env::var_os("POSTURE_BLESS").is_some() {
         std::fs::write(&path, &html).expect("write golden");
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e} (POSTURE_BLESS=1 writes it)",
+            path.display()
+        )
+    });
     assert!(
         want == html,
         "{} differs from the rendering (review, then POSTURE_BLESS=1 to regenerate)",

@@ -6,9 +6,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use posture::compliance::{ControlState, Framework, catalog, rollup};
 use posture::config::Config;
 use posture::model::Status;
+use posture::report::compliance::{ControlState, Framework, catalog, rollup};
 use posture::report::{Format, RenderOptions, Report, render, render_with};
 use posture_e2e::{example_snapshot, first_party_plugins, plugin_dir, root, scan_with};
 use serde_json::Value;
@@ -39,7 +39,12 @@ fn golden(name: &str, got: &str) {
     if std::env::var_os("POSTURE_BLESS").is_some() {
         std::fs::write(&path, got).expect("write golden");
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e} (POSTURE_BLESS=1 writes it)",
+            path.display()
+        )
+    });
     assert!(
         want == got,
         "{} differs from the rendering (review, then POSTURE_BLESS=1 to regenerate)",
@@ -309,7 +314,7 @@ fn changed_snapshot(dir: &Path) -> std::path::PathBuf {
 fn diff_shows_new_fixed_unchanged_not_evaluable_and_privilege_delta() {
     let tmp = tempfile::tempdir().unwrap();
     let new = scan(&changed_snapshot(tmp.path()));
-    let d = posture::diff::diff(report(), &new);
+    let d = posture::report::diff::diff(report(), &new);
     let has = |v: &[posture::model::Finding], check: &str, name: &str| {
         v.iter()
             .any(|f| f.check_id == check && f.resource.display_name.as_deref() == Some(name))
@@ -347,5 +352,5 @@ fn diff_shows_new_fixed_unchanged_not_evaluable_and_privilege_delta() {
     assert!(admins.removed.is_empty() || admins.removed.iter().all(|p| p.label != "eve.new"));
     let md = d.to_markdown();
     assert!(md.contains("## New failures") && md.contains("eve.new"));
-    assert_eq!(d.exit_code(Some(posture::model::Severity::High)), 1);
+    assert_eq!(d.verdict(Some(posture::model::Severity::High)).code(), 1);
 }

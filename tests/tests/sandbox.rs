@@ -5,8 +5,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use posture::config::Config;
+use posture::model::FailureKind;
 use posture::report::Report;
-use posture::runtime::FailureKind;
 use posture_e2e::{example_snapshot, hostile_plugin, iam_plugin, plugin_dir, scan_with};
 use std::time::{Duration, Instant};
 
@@ -71,7 +71,7 @@ fn assert_iam_complete(report: &Report) {
     assert!(iam_findings > 0, "iam findings missing");
     assert_eq!(iam_findings, iam.findings);
     assert_eq!(
-        report.exit_code(None),
+        report.verdict(None).code(),
         3,
         "a plugin error gives exit code 3"
     );
@@ -194,4 +194,34 @@ fn well_behaved_check_reads_its_declared_kind() {
         .expect("principals present")
         .len();
     assert_eq!(f.resource.id, format!("principals-{n}"));
+}
+
+/// Regression: the deadline's epoch ticker lived in the `Runtime`, so a plugin used after its
+/// runtime was dropped (as `Session::open` did) looped forever. Plugins now keep it alive.
+#[test]
+fn the_deadline_fires_after_the_loading_runtime_is_gone() {
+    use posture::session::{Gate, ScanRequest, ScanTarget, Session};
+    let dir = plugin_dir(&[hostile_plugin()]);
+    let plugins = {
+        let rt = posture::runtime::Runtime::new(None).expect("runtime");
+        posture_e2e::load_all(&rt, dir.path())
+    };
+    let session = Session::new(plugins, only("hostile.loop"));
+    let snapshot = posture::snapshot::load(&example_snapshot()).expect("snapshot");
+    let start = Instant::now();
+    let outcome = session
+        .scan(
+            ScanRequest {
+                target: ScanTarget::new(snapshot, "acme"),
+                now: posture_e2e::NOW_UNIX,
+                jobs: 1,
+                baseline: None,
+                gate: Gate::default(),
+            },
+            None,
+        )
+        .expect("scan");
+    let (kind, msg) = hostile_error(&outcome.report);
+    assert_eq!(kind, FailureKind::Deadline, "{msg}");
+    assert!(start.elapsed() < Duration::from_secs(20));
 }

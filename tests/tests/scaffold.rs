@@ -3,10 +3,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use posture::build::{BuildOptions, build_plugin};
 use posture::runtime::Runtime;
-use posture::scaffold::{Lang, new_plugin};
-use posture::testkit::{load_cases, render, run_cases};
+use posture_author::build::{BuildOptions, build_plugin};
+use posture_author::scaffold::{Lang, new_plugin};
+use posture_author::testkit::{load_cases, render, run_cases};
 use posture_e2e::root;
 use std::sync::Arc;
 

@@ -56,8 +56,8 @@ fn iam_component_finds_exactly_the_expected_admin_mfa_results() {
             assert!(e.path.starts_with("/principals/"), "evidence path {e:?}");
         }
     }
-    assert_eq!(report.exit_code(Some(Severity::High)), 1);
-    assert_eq!(report.exit_code(None), 0);
+    assert_eq!(report.verdict(Some(Severity::High)).code(), 1);
+    assert_eq!(report.verdict(None).code(), 0);
 }
 
 #[test]

@@ -4,11 +4,11 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use posture::runtime::Runtime;
-use posture::testkit::{load_cases, render, run_cases};
+use posture_author::testkit::{load_cases, render, run_cases};
 use posture_e2e::{component, root};
 use std::sync::Arc;
 
-fn run(plugin: &str, cases: &std::path::Path) -> Vec<posture::testkit::Outcome> {
+fn run(plugin: &str, cases: &std::path::Path) -> Vec<posture_author::testkit::Outcome> {
     let rt = Runtime::new(None).expect("runtime");
     let loaded = Arc::new(
         rt.load_file(&component(&format!("plugins/{plugin}")))

@@ -24,13 +24,13 @@ fuzz_target!(|data: &[u8]| {
         let _ = render(&report, format);
     }
     for framework in [
-        posture::compliance::Framework::Soc2,
-        posture::compliance::Framework::Iso27001,
+        posture::report::compliance::Framework::Soc2,
+        posture::report::compliance::Framework::Iso27001,
     ] {
-        let catalog = posture::compliance::catalog(framework).expect("catalogue");
-        let _ = posture::compliance::rollup(&report, &catalog).to_text();
+        let catalog = posture::report::compliance::catalog(framework).expect("catalogue");
+        let _ = posture::report::compliance::rollup(&report, &catalog).to_text();
     }
-    let d = posture::diff::diff(&report, &report);
+    let d = posture::report::diff::diff(&report, &report);
     assert!(
         d.new_failures.is_empty() && d.fixed.is_empty(),
         "a report differs from itself"

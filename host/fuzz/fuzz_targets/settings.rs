@@ -9,5 +9,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = posture::config::Config::parse(text);
-    let _ = posture::waiver::WaiverFile::parse(text);
+    let _ = posture::report::waiver::WaiverFile::parse(text);
 });

@@ -2,7 +2,7 @@
 //! the export), UTF-8 with or without a byte-order mark, parsed with serde while the JSON path is
 //! tracked, and recorded with its sha256 for the snapshot's provenance.
 
-use super::ImportError;
+use super::common::ImportError;
 use crate::snapshot::{ProvenanceFile, json_pointer, strip_json_position};
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;

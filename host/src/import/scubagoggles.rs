@@ -8,7 +8,7 @@
 //! sharing per unit (the widest any unit allows). Settings a unit does not set are inherited
 //! and not repeated; a setting no unit states stays unknown.
 
-use super::{ImportError, Options, Source};
+use crate::import::common::{ImportError, Options, Source};
 use crate::snapshot::time;
 use crate::snapshot::{
     Account, Principal, PrincipalKind, ProvenanceFile, SharingLevel, Snapshot, TenantSettings,
@@ -159,7 +159,7 @@ pub(super) fn build(
     read: Vec<ProvenanceFile>,
 ) -> Result<Snapshot, ImportError> {
     let info = export.tenant_info.unwrap_or_default();
-    let account_id = super::account_id(
+    let account_id = crate::import::common::account_id(
         options,
         info.domain.clone().or(info.id.clone()),
         path,
@@ -169,7 +169,7 @@ pub(super) fn build(
         .timestamp_zulu
         .as_deref()
         .and_then(|t| time::parse(t).ok());
-    let captured_at = super::captured_at(options, found, path, "timestamp_zulu")?;
+    let captured_at = crate::import::common::captured_at(options, found, path, "timestamp_zulu")?;
 
     let mut tenant_settings = Vec::new();
     if let Some(policies) = &export.policies {
@@ -208,7 +208,7 @@ pub(super) fn build(
         }
     };
 
-    let mut snapshot = super::snapshot_of(
+    let mut snapshot = crate::import::common::snapshot_of(
         Source::Scubagoggles,
         Account {
             id: account_id,

@@ -360,7 +360,6 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::model::ResourceRef;
 
     fn report_with(message: &str) -> Report {
@@ -381,14 +380,7 @@ mod tests {
             evidence: Vec::new(),
             waiver: None,
         };
-        Report::build(
-            &crate::snapshot::Snapshot::empty(),
-            "s.json".into(),
-            0,
-            &Config::default(),
-            Vec::new(),
-            vec![f],
-        )
+        crate::report::build::test_support::report_of(vec![f])
     }
 
     #[test]

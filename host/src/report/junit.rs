@@ -2,7 +2,7 @@
 //! per resource; failing findings are failures, errors are errors, not-evaluable findings are
 //! skipped (with the reason), passes succeed.
 
-use super::Report;
+use super::model::Report;
 use crate::model::Status;
 use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
 
@@ -72,4 +72,99 @@ pub fn render(report: &Report) -> String {
     junit
         .to_string()
         .unwrap_or_else(|e| format!("<!-- error: {e} -->\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Finding, ResourceRef, Severity};
+    use crate::report::build::test_support::report_of;
+    use crate::report::model::{CheckResult, PluginError, StatusCounts};
+
+    fn finding(id: &str, status: Status, message: &str) -> Finding {
+        Finding {
+            check_id: "iam.admin-mfa".into(),
+            plugin: "p".into(),
+            domain: "iam".into(),
+            status,
+            severity: Severity::High,
+            resource: ResourceRef {
+                kind: "principal".into(),
+                id: id.into(),
+                display_name: None,
+                account: Some("111".into()),
+                tags: Default::default(),
+            },
+            message: message.into(),
+            evidence: Vec::new(),
+            waiver: None,
+        }
+    }
+
+    /// A report of one finding per status; its check listed (`report_of` lists none).
+    fn report() -> Report {
+        let mut r = report_of(vec![
+            finding("u1", Status::Pass, "has MFA"),
+            finding("u2", Status::Fail, "no MFA"),
+            finding("u3", Status::NotEvaluable, "MFA not collected"),
+            finding("u4", Status::Error, "bad data"),
+        ]);
+        r.checks.push(CheckResult {
+            id: "iam.admin-mfa".into(),
+            title: String::new(),
+            domain: "iam".into(),
+            plugin: "p".into(),
+            severity: Severity::High,
+            controls: Vec::new(),
+            remediation: String::new(),
+            counts: StatusCounts::default(),
+            plugin_failed: false,
+        });
+        r
+    }
+
+    /// The XML of the test case for resource `id` (up to the next case).
+    fn case<'a>(xml: &'a str, id: &str) -> &'a str {
+        let name = format!("name=\"principal {id} [111]\"");
+        xml.split("<testcase ")
+            .find(|c| c.starts_with(&name))
+            .expect("case")
+    }
+
+    #[test]
+    fn one_case_per_finding_failures_errors_and_skips() {
+        let xml = render(&report());
+        assert!(
+            xml.contains(r#"<testsuite name="iam.admin-mfa" tests="4""#),
+            "{xml}"
+        );
+        assert!(!case(&xml, "u1").contains("<failure"), "{xml}");
+        assert!(
+            case(&xml, "u2").contains(r#"<failure message="no MFA" type="high""#),
+            "{xml}"
+        );
+        assert!(
+            case(&xml, "u3").contains(r#"<skipped message="MFA not collected""#),
+            "{xml}"
+        );
+        assert!(
+            case(&xml, "u4").contains(r#"<error message="bad data""#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn a_failed_plugin_is_an_error_case_of_its_own() {
+        let mut r = report();
+        r.plugins[0].error = Some(PluginError {
+            kind: crate::model::FailureKind::Deadline,
+            message: "exceeded its deadline".into(),
+        });
+        let xml = render(&r);
+        assert!(xml.contains(r#"<testsuite name="plugin p""#), "{xml}");
+        assert!(
+            xml.contains(r#"<error message="exceeded its deadline""#),
+            "{xml}"
+        );
+    }
 }

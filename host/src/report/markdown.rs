@@ -1,7 +1,7 @@
 //! Markdown rendering: a summary table per domain, then failing findings by severity and the
 //! not-evaluable ones, for pull-request comments and wiki pages.
 
-use super::Report;
+use super::model::Report;
 use crate::model::{Finding, Status};
 use std::fmt::Write;
 
@@ -121,4 +121,75 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ResourceRef, Severity};
+    use crate::report::build::test_support::report_of;
+
+    fn finding(check: &str, status: Status, severity: Severity, message: &str) -> Finding {
+        Finding {
+            check_id: check.into(),
+            plugin: "p".into(),
+            domain: "iam".into(),
+            status,
+            severity,
+            resource: ResourceRef {
+                kind: "principal".into(),
+                id: "u1".into(),
+                display_name: Some("alice".into()),
+                account: Some("111".into()),
+                tags: Default::default(),
+            },
+            message: message.into(),
+            evidence: Vec::new(),
+            waiver: None,
+        }
+    }
+
+    #[test]
+    fn table_cells_escape_pipes_backslashes_and_newlines() {
+        let md = render(&report_of(vec![finding(
+            "iam.a",
+            Status::Fail,
+            Severity::High,
+            "a | b \\ c\nd",
+        )]));
+        let row = md.lines().find(|l| l.starts_with("| high |")).expect("row");
+        assert_eq!(
+            row,
+            "| high | `iam.a` | principal `alice` | 111 | a \\| b \\\\ c d |"
+        );
+        // Every row of the findings table keeps its five columns.
+        assert_eq!(row.matches(" | ").count(), 4, "{row}");
+    }
+
+    #[test]
+    fn failing_most_severe_first_then_not_evaluable_and_errors() {
+        let md = render(&report_of(vec![
+            finding("iam.a", Status::Fail, Severity::Low, "low"),
+            finding("iam.b", Status::Fail, Severity::Critical, "critical"),
+            finding("iam.c", Status::NotEvaluable, Severity::High, "unknown"),
+            finding("iam.d", Status::Error, Severity::High, "broke"),
+            finding("iam.e", Status::Pass, Severity::High, "fine"),
+        ]));
+        assert!(
+            md.contains("**5 findings**: 1 pass, 2 fail, 1 not evaluable, 1 error"),
+            "{md}"
+        );
+        assert!(md.contains("| iam | 1 | 2 | 1 | 1 |"), "{md}");
+        let (failing, other) = md
+            .split_once("## Not evaluable or errored (2)")
+            .expect("sections");
+        assert!(failing.contains("## Failing (2)"));
+        let critical = failing.find("| critical |").expect("critical");
+        assert!(critical < failing.find("| low |").expect("low"), "{md}");
+        assert!(
+            other.contains("`iam.c`") && other.contains("`iam.d`"),
+            "{md}"
+        );
+        assert!(!md.contains("`iam.e`"), "passes are counted, not listed");
+    }
 }

@@ -6,7 +6,7 @@
 //! Prowler emits for the same classes (`status_code` PASS/FAIL, `status` New, waived findings
 //! Suppressed), so pipelines built for it accept ours.
 
-use super::Report;
+use super::model::Report;
 use crate::model::{Finding, Severity, Status};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

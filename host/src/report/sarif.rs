@@ -2,7 +2,7 @@
 //! finding. PASS and not-evaluable findings are kept (result kinds `pass` and `review`) so the
 //! file is complete evidence; code-scanning UIs show only `fail` results as alerts.
 
-use super::Report;
+use super::model::Report;
 use crate::model::{Finding, Severity, Status};
 use serde_sarif::sarif::{
     Location, LogicalLocation, Message, MultiformatMessageString, PropertyBag,
@@ -181,4 +181,132 @@ pub fn render(report: &Report) -> String {
         serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ResourceRef, Waiver};
+    use crate::report::build::test_support::report_of;
+    use serde_json::Value;
+
+    fn finding(check: &str, status: Status, severity: Severity) -> Finding {
+        Finding {
+            check_id: check.into(),
+            plugin: "p".into(),
+            domain: "iam".into(),
+            status,
+            severity,
+            resource: ResourceRef {
+                kind: "principal".into(),
+                id: "u1".into(),
+                display_name: None,
+                account: Some("111".into()),
+                tags: Default::default(),
+            },
+            message: "m".into(),
+            evidence: Vec::new(),
+            waiver: None,
+        }
+    }
+
+    /// The results of the rendered log, by rule id.
+    fn results(report: &Report) -> BTreeMap<String, Value> {
+        let log: Value = serde_json::from_str(&render(report)).expect("JSON");
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| (r["ruleId"].as_str().unwrap_or("").to_string(), r.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn failures_take_their_severitys_level_other_statuses_none() {
+        let r = report_of(vec![
+            finding("c.critical", Status::Fail, Severity::Critical),
+            finding("c.high", Status::Fail, Severity::High),
+            finding("c.medium", Status::Fail, Severity::Medium),
+            finding("c.low", Status::Fail, Severity::Low),
+            finding("c.info", Status::Fail, Severity::Info),
+            finding("s.pass", Status::Pass, Severity::Critical),
+            finding("s.unknown", Status::NotEvaluable, Severity::Critical),
+            finding("s.error", Status::Error, Severity::Critical),
+        ]);
+        let results = results(&r);
+        let got = |id: &str| {
+            let r = &results[id];
+            (
+                r["kind"].as_str().unwrap_or("").to_string(),
+                r["level"].as_str().unwrap_or("").to_string(),
+            )
+        };
+        for (id, kind, level) in [
+            ("c.critical", "fail", "error"),
+            ("c.high", "fail", "error"),
+            ("c.medium", "fail", "warning"),
+            ("c.low", "fail", "note"),
+            ("c.info", "fail", "note"),
+            ("s.pass", "pass", "none"),
+            ("s.unknown", "review", "none"),
+            ("s.error", "open", "none"),
+        ] {
+            assert_eq!(got(id), (kind.to_string(), level.to_string()), "{id}");
+        }
+        assert!(results.values().all(|r| r.get("suppressions").is_none()));
+    }
+
+    #[test]
+    fn a_waived_finding_is_an_accepted_external_suppression() {
+        let mut r = report_of(vec![finding("c.high", Status::Fail, Severity::High)]);
+        r.findings[0].waiver = Some(Waiver {
+            check: "c.high".into(),
+            resource: "u1".into(),
+            account: None,
+            reason: "break-glass".into(),
+            owner: "sec".into(),
+            ticket: Some("SEC-1".into()),
+            expires: "2099-01-01".into(),
+        });
+        let results = results(&r);
+        let result = &results["c.high"];
+        assert_eq!(result["level"], "error", "still a failure, suppressed");
+        let s = &result["suppressions"][0];
+        assert_eq!(
+            (&s["kind"], &s["status"], &s["justification"]),
+            (
+                &Value::from("external"),
+                &Value::from("accepted"),
+                &Value::from("break-glass")
+            )
+        );
+        assert_eq!(s["properties"]["owner"], "sec");
+        assert_eq!(s["properties"]["ticket"], "SEC-1");
+    }
+
+    #[test]
+    fn results_point_at_their_rule_and_rules_carry_the_check_severity() {
+        let mut r = report_of(vec![finding("c.medium", Status::Fail, Severity::Medium)]);
+        r.checks.push(crate::report::model::CheckResult {
+            id: "c.medium".into(),
+            title: "T".into(),
+            domain: "iam".into(),
+            plugin: "p".into(),
+            severity: Severity::Medium,
+            controls: Vec::new(),
+            remediation: String::new(),
+            counts: Default::default(),
+            plugin_failed: false,
+        });
+        let log: Value = serde_json::from_str(&render(&r)).expect("JSON");
+        let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+        assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+        assert_eq!(rule["properties"]["security-severity"], "5.5");
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["ruleIndex"], 0);
+        assert_eq!(
+            result["partialFingerprints"]["postureResource/v1"],
+            "c.medium|111/principal/u1"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! not-evaluable findings and plugin errors, then a summary per domain and severity.
 //! Colour is an option decided by the caller (TTY, `NO_COLOR`, `--color`).
 
-use super::Report;
+use super::model::Report;
 use crate::model::{Finding, Severity, Status};
 use anstyle::{AnsiColor, Style};
 use std::collections::{BTreeMap, BTreeSet};
@@ -304,4 +304,134 @@ fn render_quiet(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ResourceRef, Waiver};
+    use crate::report::build::test_support::report_of;
+
+    fn finding(check: &str, status: Status, severity: Severity, message: &str) -> Finding {
+        Finding {
+            check_id: check.into(),
+            plugin: "p".into(),
+            domain: check.split('.').next().unwrap_or("").into(),
+            status,
+            severity,
+            resource: ResourceRef {
+                kind: "principal".into(),
+                id: "u1".into(),
+                display_name: Some("alice".into()),
+                account: Some("111".into()),
+                tags: Default::default(),
+            },
+            message: message.into(),
+            evidence: Vec::new(),
+            waiver: None,
+        }
+    }
+
+    fn report() -> Report {
+        report_of(vec![
+            finding("iam.low", Status::Fail, Severity::Low, "weak password"),
+            finding(
+                "iam.root",
+                Status::Fail,
+                Severity::Critical,
+                "root has keys",
+            ),
+            finding("iam.mfa", Status::Pass, Severity::High, "has MFA"),
+            finding(
+                "logging.trail",
+                Status::NotEvaluable,
+                Severity::High,
+                "no trails",
+            ),
+        ])
+    }
+
+    #[test]
+    fn failing_findings_are_grouped_by_domain_most_severe_first() {
+        let text = render(&report());
+        assert!(text.contains("FAILING (2)\n  iam (2)\n"), "{text}");
+        let root = text.find("CRITICAL  iam.root").expect("critical");
+        let low = text.find("LOW       iam.low").expect("low");
+        assert!(root < low, "{text}");
+        assert!(text.contains("principal u1 (alice) [111]"), "{text}");
+        assert!(text.contains("(add --explain CHECK"), "{text}");
+        assert!(!text.contains("CHECK ERRORS") && !text.contains("WAIVED"));
+    }
+
+    #[test]
+    fn not_evaluable_findings_have_their_section_and_the_summary_counts_all() {
+        let text = render(&report());
+        let section = text.split("NOT EVALUABLE (1)\n").nth(1).expect("section");
+        assert!(section.starts_with("  logging.trail"), "{text}");
+        assert!(section.contains("no trails"));
+        assert!(text.contains(
+            "4 findings: 1 pass, 2 fail, 1 not evaluable, 0 error\n\
+             failing by severity: 1 critical, 1 low\n"
+        ));
+    }
+
+    #[test]
+    fn a_waived_failure_leaves_failing_for_waived() {
+        let mut r = report();
+        let root = r
+            .findings
+            .iter_mut()
+            .find(|f| f.check_id == "iam.root")
+            .expect("root");
+        root.waiver = Some(Waiver {
+            check: "iam.root".into(),
+            resource: "*".into(),
+            account: None,
+            reason: "break-glass".into(),
+            owner: "sec".into(),
+            ticket: Some("SEC-1".into()),
+            expires: "2099-01-01".into(),
+        });
+        let text = render(&r);
+        assert!(text.contains("FAILING (1)\n  iam (1)\n"), "{text}");
+        assert!(text.contains("WAIVED (1)"), "{text}");
+        assert!(text.contains("accepted by sec until 2099-01-01 (SEC-1): break-glass"));
+        let quiet = render_with(
+            &r,
+            &TextOptions {
+                quiet: true,
+                ..TextOptions::default()
+            },
+        );
+        assert_eq!(
+            quiet,
+            "1 failing (1 waived), 1 pass, 1 not evaluable, 0 error\n"
+        );
+    }
+
+    #[test]
+    fn explain_prints_the_remediation_once_per_check() {
+        let r = report_of(vec![
+            finding("iam.root", Status::Fail, Severity::High, "a"),
+            finding("iam.root", Status::Fail, Severity::High, "b"),
+        ]);
+        let opts = TextOptions {
+            explain: BTreeSet::from(["all".to_string()]),
+            ..TextOptions::default()
+        };
+        let text = render_with(&r, &opts);
+        assert_eq!(text.matches("how to fix iam.root:").count(), 1, "{text}");
+        assert!(!text.contains("--explain CHECK"));
+        assert!(!render(&r).contains("how to fix iam.root"));
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let opts = TextOptions {
+            color: true,
+            ..TextOptions::default()
+        };
+        assert!(render_with(&report(), &opts).contains('\u{1b}'));
+        assert!(!render(&report()).contains('\u{1b}'));
+    }
 }

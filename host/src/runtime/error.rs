@@ -1,5 +1,7 @@
 //! Errors of the runtime: why a plugin could not be loaded, and why an evaluation failed.
 
+use crate::lock::LockViolation;
+use crate::model::PluginFailure;
 use std::path::PathBuf;
 
 /// Why a plugin file could not be loaded. Each variant names the file.
@@ -15,12 +17,13 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// The bytes are not a valid WebAssembly component.
-    #[error("{path}: not a valid WebAssembly component: {message}")]
+    #[error("{path}: not a valid WebAssembly component")]
     Compile {
         /// The file.
         path: PathBuf,
         /// wasmtime's explanation.
-        message: String,
+        #[source]
+        source: WasmtimeError,
     },
     /// The component does not export the plugin interface.
     #[error("{path}: not a posture plugin: it does not export `posture:plugin/plugin@…` (exports: {})", if exports.is_empty() { "none".to_string() } else { exports.join(", ") })]
@@ -33,7 +36,7 @@ pub enum LoadError {
     /// The component was built for a contract version this host does not support.
     #[error(
         "{path}: built for contract posture:plugin@{found}, but this host supports posture:plugin@{} — rebuild the plugin against this contract",
-        super::SUPPORTED_CONTRACTS
+        crate::contract::supported_contracts()
     )]
     IncompatibleContract {
         /// The file.
@@ -52,20 +55,21 @@ pub enum LoadError {
         import: String,
     },
     /// The component's imports do not match what the host provides.
-    #[error("{path}: cannot be linked against this host: {message}")]
+    #[error("{path}: cannot be linked against this host")]
     Link {
         /// The file.
         path: PathBuf,
         /// wasmtime's explanation.
-        message: String,
+        #[source]
+        source: WasmtimeError,
     },
-    /// `describe` failed.
-    #[error("{path}: describe() failed: {message}")]
+    /// `describe` failed: it trapped, ran out of time or memory, or broke the contract.
+    #[error("{path}: describe() failed: {failure}")]
     Describe {
         /// The file.
         path: PathBuf,
-        /// What happened.
-        message: String,
+        /// Which limit or fault, and what happened.
+        failure: PluginFailure,
     },
     /// `describe` returned unusable metadata.
     #[error("{path}: invalid metadata: {message}")]
@@ -76,45 +80,53 @@ pub enum LoadError {
         message: String,
     },
     /// Two plugins claim the same name or check id.
-    #[error("{path}: {message}")]
+    #[error("{path}: {conflict}")]
     Conflict {
         /// The later file.
         path: PathBuf,
         /// What collides.
-        message: String,
+        conflict: Conflict,
     },
+    /// The lock file pins another digest for this file, or does not list it; the plugin was
+    /// refused before being compiled.
+    #[error(transparent)]
+    Locked(#[from] LockViolation),
 }
 
-/// Which limit or fault ended an evaluation.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureKind {
-    /// The plugin could not be loaded (invalid, incompatible, conflicting).
-    Load,
-    /// The wall-clock deadline passed.
-    Deadline,
-    /// The memory cap was hit.
-    MemoryLimit,
-    /// Too many findings or bytes returned.
-    OutputLimit,
-    /// The plugin trapped (panic, stack overflow, …).
-    Trap,
-    /// The plugin broke the contract (undeclared read, …).
-    ContractViolation,
-    /// The returned findings are malformed.
-    InvalidOutput,
-    /// The plugin returned its own error.
-    Reported,
+impl LoadError {
+    /// The whole explanation: this error and every error behind it, joined by `: `.
+    pub fn message(&self) -> String {
+        let mut s = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            s.push_str(": ");
+            s.push_str(&e.to_string());
+            next = e.source();
+        }
+        s
+    }
 }
 
-/// Why an evaluation produced no findings.
+/// An error of wasmtime (compiling or linking a component), kept with its chain of causes.
+pub type WasmtimeError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What two plugins both claim.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct PluginFailure {
-    /// The category.
-    pub kind: FailureKind,
-    /// A sentence saying what happened, e.g. which limit was hit.
-    pub message: String,
+pub enum Conflict {
+    /// Both are named alike.
+    #[error("plugin name `{name}` is already used by {}", other.display())]
+    PluginName {
+        /// The name.
+        name: String,
+        /// The file of the plugin that has it.
+        other: PathBuf,
+    },
+    /// Both provide a check with this id.
+    #[error("check id `{id}` is already provided by plugin `{other}`")]
+    CheckId {
+        /// The check id.
+        id: String,
+        /// The plugin that provides it.
+        other: String,
+    },
 }

@@ -2,21 +2,15 @@
 //! on-disk cache), links them against the snapshot interface only (plus an empty WASI for
 //! plugins that import it), and evaluates each in a fresh instance under [`Limits`].
 
-mod bindings;
 pub mod cache;
-mod convert;
 pub mod engine;
 pub mod error;
-mod host_api;
 mod plugin;
 mod state;
 
-pub use bindings::CONTRACT_VERSION;
 pub use cache::{CacheCounts, default_cache_dir};
-pub use error::{FailureKind, LoadError, PluginFailure};
-pub use plugin::{
-    CheckRun, EvalOutput, EvalTimings, LoadedPlugin, RawFinding, contract_compatible,
-};
+pub use error::{Conflict, LoadError};
+pub use plugin::{EvalOutput, EvalTimings, LoadedPlugin};
 
 use crate::limits::Limits;
 use cap_std::ambient_authority;
@@ -25,9 +19,6 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use wasmtime::Engine;
 use wasmtime::component::Linker;
-
-/// Contract versions accepted, for messages.
-pub const SUPPORTED_CONTRACTS: &str = "0.2.x";
 
 /// Errors setting up the runtime itself.
 #[derive(Debug, thiserror::Error)]
@@ -53,14 +44,16 @@ pub enum RuntimeError {
 }
 
 /// The plugin runtime. Create one per process; load plugins with [`Runtime::load_file`] or
-/// [`Runtime::load_dir`].
+/// [`Runtime::load_bytes`] (the scan session finds them with [`Runtime::plugin_files`]).
 pub struct Runtime {
     engine: Engine,
     compiler: cache::Compiler,
     linker: Linker<state::PluginState>,
     linker_wasi: Linker<state::PluginState>,
     load_limits: Limits,
-    _ticker: engine::EpochTicker,
+    /// Shared with every plugin loaded here: deadlines keep firing while a plugin lives,
+    /// even after the runtime that loaded it is dropped.
+    ticker: std::sync::Arc<engine::EpochTicker>,
 }
 
 impl Runtime {
@@ -68,9 +61,10 @@ impl Runtime {
     pub fn new(cache_dir: Option<&Path>) -> Result<Runtime, RuntimeError> {
         let engine = engine::new_engine().map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let mut linker = Linker::new(&engine);
-        host_api::add_to_linker(&mut linker).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        crate::contract::host_api::add_to_linker(&mut linker)
+            .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let mut linker_wasi = Linker::new(&engine);
-        host_api::add_to_linker(&mut linker_wasi)
+        crate::contract::host_api::add_to_linker(&mut linker_wasi)
             .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker_wasi)
             .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
@@ -82,7 +76,7 @@ impl Runtime {
             linker,
             linker_wasi,
             load_limits: Limits::default(),
-            _ticker: ticker,
+            ticker: std::sync::Arc::new(ticker),
         })
     }
 
@@ -135,63 +129,5 @@ impl Runtime {
             out.push((dir.join(&name), bytes));
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasmtime::component::Component;
-    use wit_parser::{LiftLowerAbi, ManglingAndAbi, Resolve};
-
-    /// A component that imports everything the `check-plugin` world imports, generated from
-    /// `wit/` itself: linking it proves that every snapshot function the host defines has
-    /// exactly the WIT type (records, field order, enums, options).
-    fn dummy_plugin() -> Vec<u8> {
-        let mut resolve = Resolve::new();
-        let wit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wit");
-        let (pkg, _) = resolve.push_dir(&wit).expect("wit/ parses");
-        let world = resolve
-            .select_world(&[pkg], Some("check-plugin"))
-            .expect("world");
-        let mut module = wit_component::dummy_module(
-            &resolve,
-            world,
-            ManglingAndAbi::Legacy(LiftLowerAbi::Sync),
-        );
-        wit_component::embed_component_metadata(
-            &mut module,
-            &resolve,
-            world,
-            wit_component::StringEncoding::UTF8,
-            false,
-        )
-        .expect("embed");
-        wit_component::ComponentEncoder::default()
-            .module(&module)
-            .expect("module")
-            .validate(true)
-            .encode()
-            .expect("encode")
-    }
-
-    #[test]
-    fn host_snapshot_functions_match_the_wit_types() {
-        let rt = Runtime::new(None).expect("runtime");
-        let component = Component::new(&rt.engine, dummy_plugin()).expect("compile");
-        let imports: Vec<String> = component
-            .component_type()
-            .imports(&rt.engine)
-            .map(|(n, _)| n.to_string())
-            .collect();
-        assert!(
-            imports
-                .iter()
-                .any(|n| n == &host_api::snapshot_instance_name()),
-            "{imports:?}"
-        );
-        if let Err(e) = rt.linker.instantiate_pre(&component) {
-            panic!("host snapshot interface does not match wit/: {e:#}");
-        }
     }
 }

@@ -2,13 +2,13 @@
 //! pre-instantiation, `describe` and metadata validation) and evaluation in a fresh,
 //! limited instance per scan.
 
-use super::bindings::{CONTRACT_PACKAGE, CheckPluginPre, PLUGIN_EXPORT, wit};
-use super::convert;
 use super::engine::ticks_for;
-use super::error::{FailureKind, LoadError, PluginFailure};
+use super::error::LoadError;
 use super::state::PluginState;
+use crate::contract::bindings::{CheckPluginPre, wit};
+use crate::contract::{CONTRACT_PACKAGE, PLUGIN_EXPORT, contract_compatible, convert};
 use crate::limits::Limits;
-use crate::model::{Evidence, ParamValue, PluginInfo, ResourceRef, Severity, Status};
+use crate::model::{CheckRun, FailureKind, PluginFailure, PluginInfo, RawFinding};
 use crate::snapshot::{EntityKind, Snapshot};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,32 +31,8 @@ pub struct LoadedPlugin {
     pub uses_wasi: bool,
     engine: Engine,
     pre: CheckPluginPre<PluginState>,
-}
-
-/// A check to run in one evaluation, with its effective parameters.
-#[derive(Debug, Clone)]
-pub struct CheckRun {
-    /// Check id.
-    pub id: String,
-    /// Every declared parameter with its effective value.
-    pub params: Vec<(String, ParamValue)>,
-}
-
-/// What a plugin returned for one finding, validated but not yet decorated with defaults.
-#[derive(Debug, Clone)]
-pub struct RawFinding {
-    /// Check id (one of the requested ones).
-    pub check_id: String,
-    /// Outcome.
-    pub status: Status,
-    /// Resource.
-    pub resource: ResourceRef,
-    /// Message.
-    pub message: String,
-    /// Severity chosen by the plugin for this finding, if any.
-    pub severity: Option<Severity>,
-    /// Evidence.
-    pub evidence: Vec<Evidence>,
+    /// Keeps the epoch ticking (deadlines) as long as the plugin is alive.
+    _ticker: Arc<super::engine::EpochTicker>,
 }
 
 /// Result of a successful evaluation.
@@ -85,14 +61,6 @@ pub struct EvalTimings {
     pub convert: Duration,
 }
 
-/// The contract versions this host accepts: those of `CONTRACT_VERSION`'s minor version
-/// (`SUPPORTED_CONTRACTS`).
-pub fn contract_compatible(v: &semver::Version) -> bool {
-    // While the major version is 0, the minor version is the compatibility line.
-    semver::Version::parse(super::bindings::CONTRACT_VERSION)
-        .is_ok_and(|ours| v.major == ours.major && v.minor == ours.minor)
-}
-
 impl LoadedPlugin {
     /// Compiles (or loads from the cache), checks and describes the component in `bytes`.
     pub(super) fn load(
@@ -107,7 +75,7 @@ impl LoadedPlugin {
             .component(bytes, &digest)
             .map_err(|e| LoadError::Compile {
                 path: p.clone(),
-                message: format!("{e:#}"),
+                source: e.into(),
             })?;
         let (contract, uses_wasi) = inspect(&rt.engine, &component, path)?;
         let linker = if uses_wasi {
@@ -119,11 +87,11 @@ impl LoadedPlugin {
             .instantiate_pre(&component)
             .map_err(|e| LoadError::Link {
                 path: p.clone(),
-                message: format!("{e:#}"),
+                source: e.into(),
             })?;
         let pre = CheckPluginPre::new(instance_pre).map_err(|e| LoadError::Link {
             path: p.clone(),
-            message: format!("{e:#}"),
+            source: e.into(),
         })?;
         let mut plugin = LoadedPlugin {
             path: p,
@@ -139,6 +107,7 @@ impl LoadedPlugin {
             uses_wasi,
             engine: rt.engine.clone(),
             pre,
+            _ticker: rt.ticker.clone(),
         };
         plugin.info = plugin.describe(&rt.load_limits)?;
         Ok(plugin)
@@ -169,7 +138,7 @@ impl LoadedPlugin {
         let mut store = self.new_store(empty, Vec::new(), limits, 0);
         let fail = |store: &Store<PluginState>, e: wasmtime::Error| LoadError::Describe {
             path: path.clone(),
-            message: classify(e, store.data(), limits).message,
+            failure: classify(e, store.data(), limits),
         };
         let bindings = match self.pre.instantiate(&mut store) {
             Ok(b) => b,
@@ -205,33 +174,8 @@ impl LoadedPlugin {
                 }
             }
         }
-        let ctx = wit::EvaluationContext {
-            now,
-            captured_at: snapshot.captured_at,
-            accounts: snapshot
-                .accounts
-                .iter()
-                .map(|a| wit::Account {
-                    id: a.id.clone(),
-                    provider: a.provider.clone(),
-                    name: a.name.clone(),
-                })
-                .collect(),
-            checks: checks
-                .iter()
-                .map(|c| wit::CheckRequest {
-                    check_id: c.id.clone(),
-                    params: c
-                        .params
-                        .iter()
-                        .map(|(name, v)| wit::Param {
-                            name: name.clone(),
-                            value: convert::to_wit_param_value(v),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        };
+        let ctx =
+            convert::evaluation_context(snapshot.captured_at, &snapshot.accounts, now, checks);
         let mut timings = EvalTimings::default();
         let started = Instant::now();
         let mut store = self.new_store(snapshot, allowed, limits, now);
@@ -259,17 +203,7 @@ impl LoadedPlugin {
         })?;
         let requested: HashSet<&str> = checks.iter().map(|c| c.id.as_str()).collect();
         validate_output(&findings, &requested, limits)?;
-        let findings = findings
-            .into_iter()
-            .map(|f| RawFinding {
-                check_id: f.check_id,
-                status: convert::status(f.status),
-                resource: convert::resource(f.resource),
-                message: f.message,
-                severity: f.severity.map(convert::severity),
-                evidence: f.evidence.into_iter().map(convert::evidence).collect(),
-            })
-            .collect();
+        let findings = findings.into_iter().map(convert::finding).collect();
         timings.convert = started.elapsed();
         Ok(EvalOutput {
             findings,
@@ -363,7 +297,7 @@ fn validate_info(info: &PluginInfo) -> Result<(), String> {
     if !contract_compatible(&declared) {
         return Err(format!(
             "declares contract-version {declared}, but this host supports {}",
-            super::SUPPORTED_CONTRACTS
+            crate::contract::supported_contracts()
         ));
     }
     if info.checks.is_empty() {
@@ -499,5 +433,190 @@ fn classify(e: wasmtime::Error, state: &PluginState, limits: &Limits) -> PluginF
             kind: FailureKind::Trap,
             message: format!("failed: {e:#}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::CONTRACT_VERSION;
+    use crate::model::{CheckInfo, ParamSpec, ParamValue, Severity};
+
+    fn check(id: &str) -> CheckInfo {
+        CheckInfo {
+            id: id.into(),
+            title: "A title".into(),
+            description: String::new(),
+            default_severity: Severity::High,
+            domain: "iam".into(),
+            rationale: String::new(),
+            remediation: String::new(),
+            controls: Vec::new(),
+            params: Vec::new(),
+            reads: vec![EntityKind::Principals],
+        }
+    }
+
+    fn info(checks: Vec<CheckInfo>) -> PluginInfo {
+        PluginInfo {
+            name: "aws-iam".into(),
+            version: "1.0.0".into(),
+            vendor: "v".into(),
+            contract_version: CONTRACT_VERSION.into(),
+            checks,
+        }
+    }
+
+    fn param(name: &str) -> ParamSpec {
+        ParamSpec {
+            name: name.into(),
+            description: String::new(),
+            default: ParamValue::Integer(90),
+        }
+    }
+
+    fn refused(info: &PluginInfo) -> String {
+        validate_info(info).expect_err("refused")
+    }
+
+    #[test]
+    fn a_well_formed_description_is_accepted() {
+        let mut c = check("iam.mfa_v2-x");
+        c.params = vec![param("max_age"), param("min_age")];
+        assert_eq!(validate_info(&info(vec![c, check("iam.root")])), Ok(()));
+    }
+
+    #[test]
+    fn names_and_check_ids_must_be_lowercase_ids() {
+        for bad in ["", "AWS", "aws iam", "aws/iam"] {
+            let mut i = info(vec![check("iam.a")]);
+            i.name = bad.into();
+            assert!(refused(&i).contains("plugin name"), "{bad:?}");
+            assert!(
+                refused(&info(vec![check(bad)])).contains("check id"),
+                "{bad:?}"
+            );
+        }
+        assert!(refused(&info(vec![check(&"a".repeat(129))])).contains("check id"));
+        assert_eq!(validate_info(&info(vec![check(&"a".repeat(128))])), Ok(()));
+    }
+
+    #[test]
+    fn check_ids_and_parameters_are_unique_and_a_plugin_has_checks() {
+        let e = refused(&info(vec![check("iam.a"), check("iam.b"), check("iam.a")]));
+        assert!(e.contains("`iam.a` is declared twice"), "{e}");
+        let mut c = check("iam.a");
+        c.params = vec![param("days"), param("days")];
+        let e = refused(&info(vec![c]));
+        assert!(e.contains("parameter `days` twice"), "{e}");
+        assert_eq!(refused(&info(Vec::new())), "declares no checks");
+        let mut c = check("iam.a");
+        c.domain = " ".into();
+        assert!(refused(&info(vec![c])).contains("empty title or domain"));
+    }
+
+    #[test]
+    fn the_declared_contract_version_must_be_compatible() {
+        let ours = semver::Version::parse(CONTRACT_VERSION).expect("ours");
+        let mut i = info(vec![check("iam.a")]);
+        i.contract_version = format!("{}.{}.99", ours.major, ours.minor);
+        assert_eq!(validate_info(&i), Ok(()), "patch versions are compatible");
+        i.contract_version = format!("{}.{}.0", ours.major, ours.minor + 1);
+        assert!(
+            refused(&i).contains("this host supports"),
+            "{}",
+            refused(&i)
+        );
+        i.contract_version = "one".into();
+        assert!(refused(&i).contains("not a semantic version"));
+    }
+
+    fn finding(check: &str, id: &str, message: &str) -> wit::Finding {
+        wit::Finding {
+            check_id: check.into(),
+            status: wit::Status::Fail,
+            resource: wit::ResourceRef {
+                kind: "principal".into(),
+                id: id.into(),
+                display_name: Some("Ann".into()),
+                account: Some("1".into()),
+            },
+            message: message.into(),
+            severity: None,
+            evidence: vec![wit::Evidence {
+                key: "mfa".into(),
+                value: "false".into(),
+                path: "/p/0".into(),
+            }],
+        }
+    }
+
+    fn check_output(findings: &[wit::Finding], limits: &Limits) -> Result<(), PluginFailure> {
+        validate_output(findings, &HashSet::from(["iam.a", "iam.b"]), limits)
+    }
+
+    fn kind_of(r: Result<(), PluginFailure>) -> FailureKind {
+        r.expect_err("refused").kind
+    }
+
+    #[test]
+    fn findings_must_be_for_requested_checks_and_name_a_resource() {
+        let limits = Limits::default();
+        let ok = [finding("iam.a", "u1", "m"), finding("iam.b", "u2", "m")];
+        assert_eq!(check_output(&ok, &limits), Ok(()));
+        let e = check_output(&[finding("iam.c", "u1", "m")], &limits).expect_err("refused");
+        assert_eq!(e.kind, FailureKind::InvalidOutput);
+        assert!(e.message.contains("`iam.c`"), "{}", e.message);
+        let no_id = finding("iam.a", "", "m");
+        assert_eq!(
+            kind_of(check_output(&[no_id], &limits)),
+            FailureKind::InvalidOutput
+        );
+        let mut no_kind = finding("iam.a", "u1", "m");
+        no_kind.resource.kind.clear();
+        assert_eq!(
+            kind_of(check_output(&[no_kind], &limits)),
+            FailureKind::InvalidOutput
+        );
+    }
+
+    #[test]
+    fn too_many_findings_or_bytes_is_an_output_limit() {
+        let three = [
+            finding("iam.a", "u1", "m"),
+            finding("iam.a", "u2", "m"),
+            finding("iam.a", "u3", "m"),
+        ];
+        let limits = Limits {
+            max_findings: 3,
+            ..Limits::default()
+        };
+        assert_eq!(check_output(&three, &limits), Ok(()));
+        let limits = Limits {
+            max_findings: 2,
+            ..Limits::default()
+        };
+        assert_eq!(
+            kind_of(check_output(&three, &limits)),
+            FailureKind::OutputLimit
+        );
+
+        // Counted: message, resource id, kind and display name, evidence key, value, path.
+        let f = finding("iam.a", "u1", "0123456789");
+        let size =
+            (10 + 2 + "principal".len() + "Ann".len() + "mfa".len() + "false".len() + 4) as u64;
+        let at = |max_output_bytes| Limits {
+            max_output_bytes,
+            ..Limits::default()
+        };
+        let two = [f.clone(), f];
+        assert_eq!(check_output(&two, &at(2 * size)), Ok(()));
+        let e = check_output(&two, &at(2 * size - 1)).expect_err("over");
+        assert_eq!(e.kind, FailureKind::OutputLimit);
+        assert!(
+            e.message.contains(&format!("{} bytes", 2 * size)),
+            "{}",
+            e.message
+        );
     }
 }

@@ -144,3 +144,79 @@ impl WasiView for PluginState {
         }
     }
 }
+
+impl crate::contract::SnapshotHost for PluginState {
+    fn entities(&self) -> &dyn crate::contract::EntitySource {
+        &*self.snapshot
+    }
+
+    fn admit(&mut self, kind: EntityKind) -> wasmtime::Result<()> {
+        self.host_calls += 1;
+        if self.allowed.contains(&kind) {
+            return Ok(());
+        }
+        let msg = format!(
+            "read entity kind `{}` that none of its requested checks declare in `reads`",
+            kind.as_str()
+        );
+        self.violation = Some(msg.clone());
+        Err(wasmtime::Error::msg(msg))
+    }
+
+    fn served_page(&mut self, took: Duration) {
+        self.page_time += took;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::SnapshotHost;
+    use wasmtime_wasi::clocks::WasiClocksView;
+    use wasmtime_wasi::p2::bindings::clocks::{monotonic_clock, wall_clock};
+
+    fn state(allowed: Vec<EntityKind>, now: i64) -> PluginState {
+        PluginState::new(Arc::new(Snapshot::empty()), allowed, 1 << 20, now)
+    }
+
+    #[test]
+    fn admit_counts_every_call_and_refuses_undeclared_kinds() {
+        let mut s = state(vec![EntityKind::Principals, EntityKind::Grants], 0);
+        assert!(s.admit(EntityKind::Principals).is_ok());
+        assert!(s.admit(EntityKind::Grants).is_ok());
+        assert_eq!((s.host_calls, s.violation.as_deref()), (2, None));
+        let e = s.admit(EntityKind::Keys).expect_err("undeclared");
+        assert_eq!(s.host_calls, 3, "a refused call is counted too");
+        let v = s.violation.clone().expect("recorded");
+        assert!(v.contains("`keys`"), "{v}");
+        assert_eq!(e.to_string(), v);
+    }
+
+    #[test]
+    fn served_pages_accumulate() {
+        let mut s = state(Vec::new(), 0);
+        s.served_page(Duration::from_millis(3));
+        s.served_page(Duration::from_millis(4));
+        assert_eq!(s.page_time, Duration::from_millis(7));
+    }
+
+    #[test]
+    fn the_sealed_clocks_stand_at_now_and_monotonic_never_reads_zero() {
+        let mut s = state(Vec::new(), 1_700_000_000);
+        let wall = wall_clock::Host::now(&mut s.clocks()).expect("wall");
+        assert_eq!((wall.seconds, wall.nanoseconds), (1_700_000_000, 0));
+        let mono = monotonic_clock::Host::now(&mut s.clocks()).expect("monotonic");
+        assert_eq!(mono, 1_700_000_000 * 1_000_000_000);
+        assert_eq!(
+            monotonic_clock::Host::now(&mut s.clocks()).expect("again"),
+            mono,
+            "stopped"
+        );
+        for now in [0, -5] {
+            let mut s = state(Vec::new(), now);
+            assert_eq!(monotonic_clock::Host::now(&mut s.clocks()).expect("m"), 1);
+            let wall = wall_clock::Host::now(&mut s.clocks()).expect("wall");
+            assert_eq!(wall.seconds, 0);
+        }
+    }
+}

@@ -86,6 +86,13 @@ pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
 /// Reads and validates the snapshot at `path`, refusing files over `max_bytes` before
 /// reading them.
 pub fn load_capped(path: &Path, max_bytes: u64) -> Result<Snapshot, SnapshotError> {
+    let bytes = read_capped(path, max_bytes)?;
+    from_slice(&bytes, &path.display().to_string())
+}
+
+/// Reads the bytes of the snapshot file at `path`, refusing files over `max_bytes` before
+/// reading them (and never reading past the cap, should the file grow).
+pub fn read_capped(path: &Path, max_bytes: u64) -> Result<Vec<u8>, SnapshotError> {
     use std::io::Read;
     let origin = path.display().to_string();
     let read_err = |source| SnapshotError::Read {
@@ -110,7 +117,7 @@ pub fn load_capped(path: &Path, max_bytes: u64) -> Result<Snapshot, SnapshotErro
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64));
     }
-    from_slice(&bytes, &origin)
+    Ok(bytes)
 }
 
 /// Parses and validates a snapshot from `bytes`; `origin` names it in errors.

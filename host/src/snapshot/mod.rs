@@ -5,159 +5,20 @@
 //! …). Each entity kind is an optional list: a missing list means "not collected" and makes
 //! the checks that need it report not-evaluable; an empty list means "collected, none".
 
-mod entities;
 mod load;
-mod raw_json;
-pub mod time;
 
-pub use entities::*;
-pub use load::{DEFAULT_MAX_SNAPSHOT_BYTES, SnapshotError, from_slice, load, load_capped};
+pub use crate::contract::entities::*;
+pub use crate::model::EntityKind;
+pub use load::{
+    DEFAULT_MAX_SNAPSHOT_BYTES, SnapshotError, from_slice, load, load_capped, read_capped,
+};
 pub(crate) use load::{pointer as json_pointer, strip_position as strip_json_position};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-use wasmtime::component::{ComponentType, Lift, Lower};
 
 /// The value of the `schema` field of every v1 snapshot.
 pub const SCHEMA_V1: &str = "posture.snapshot/v1";
-
-/// The kinds of entity a snapshot holds (WIT `entity-kind`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    ComponentType,
-    Lower,
-    Lift,
-)]
-#[serde(rename_all = "kebab-case")]
-#[component(enum)]
-#[repr(u8)]
-pub enum EntityKind {
-    /// Users and service identities.
-    #[component(name = "principals")]
-    Principals,
-    /// Groups and roles.
-    #[component(name = "groups")]
-    Groups,
-    /// Permissions granted to principals or groups.
-    #[component(name = "grants")]
-    Grants,
-    /// Buckets, drives, sites, repositories.
-    #[component(name = "storage")]
-    Storage,
-    /// Databases, volumes, file systems.
-    #[component(name = "data-stores")]
-    DataStores,
-    /// Audit-log configurations.
-    #[component(name = "audit-logs")]
-    AuditLogs,
-    /// Backup plans.
-    #[component(name = "backup-plans")]
-    BackupPlans,
-    /// Resources covered by backups.
-    #[component(name = "protected-resources")]
-    ProtectedResources,
-    /// Encryption keys.
-    #[component(name = "keys")]
-    Keys,
-    /// Sharing grants on items.
-    #[component(name = "shares")]
-    Shares,
-    /// Tenant-wide settings per service.
-    #[component(name = "tenant-settings")]
-    TenantSettings,
-}
-
-impl EntityKind {
-    /// Every kind, in contract order.
-    pub const ALL: [EntityKind; 11] = [
-        EntityKind::Principals,
-        EntityKind::Groups,
-        EntityKind::Grants,
-        EntityKind::Storage,
-        EntityKind::DataStores,
-        EntityKind::AuditLogs,
-        EntityKind::BackupPlans,
-        EntityKind::ProtectedResources,
-        EntityKind::Keys,
-        EntityKind::Shares,
-        EntityKind::TenantSettings,
-    ];
-
-    /// The WIT name, e.g. `data-stores`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Principals => "principals",
-            EntityKind::Groups => "groups",
-            EntityKind::Grants => "grants",
-            EntityKind::Storage => "storage",
-            EntityKind::DataStores => "data-stores",
-            EntityKind::AuditLogs => "audit-logs",
-            EntityKind::BackupPlans => "backup-plans",
-            EntityKind::ProtectedResources => "protected-resources",
-            EntityKind::Keys => "keys",
-            EntityKind::Shares => "shares",
-            EntityKind::TenantSettings => "tenant-settings",
-        }
-    }
-
-    /// The key of this kind's list in the snapshot JSON, e.g. `data_stores`.
-    pub fn json_key(self) -> &'static str {
-        match self {
-            EntityKind::DataStores => "data_stores",
-            EntityKind::AuditLogs => "audit_logs",
-            EntityKind::BackupPlans => "backup_plans",
-            EntityKind::ProtectedResources => "protected_resources",
-            EntityKind::TenantSettings => "tenant_settings",
-            other => other.as_str(),
-        }
-    }
-}
-
-impl fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EntityKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EntityKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.json_key() == s)
-            .ok_or_else(|| format!("unknown entity kind `{s}`"))
-    }
-}
-
-/// An account the snapshot covers (WIT `account`): an AWS account, a Microsoft 365 tenant, a
-/// Google Workspace customer, a GitHub organisation, …
-#[derive(
-    Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ComponentType, Lower, Lift,
-)]
-#[component(record)]
-pub struct Account {
-    /// Id referenced by each entity's `account` field (AWS account id, tenant domain, …);
-    /// unique within the snapshot.
-    #[schemars(length(min = 1))]
-    pub id: String,
-    /// Provider: `aws`, `m365`, `google-workspace`, `github`, `azure`, `gcp`, …
-    pub provider: String,
-    /// Human name, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
 
 /// Where a snapshot came from: recorded by importers so that reports can cite their source.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -310,14 +171,43 @@ impl Snapshot {
     }
 }
 
-/// A copy of items `[offset, offset + limit)` of `items` (empty if absent or past the end).
-pub fn page_of<T: Clone>(items: Option<&[T]>, offset: u32, limit: u32) -> Vec<T> {
-    let Some(items) = items else {
-        return Vec::new();
-    };
-    let start = (offset as usize).min(items.len());
-    let end = start.saturating_add(limit as usize).min(items.len());
-    items[start..end].to_vec()
+impl crate::contract::EntitySource for Snapshot {
+    fn count(&self, kind: EntityKind) -> Option<usize> {
+        Snapshot::count(self, kind)
+    }
+    fn principals(&self) -> Option<&[Principal]> {
+        self.principals.as_deref()
+    }
+    fn groups(&self) -> Option<&[Group]> {
+        self.groups.as_deref()
+    }
+    fn grants(&self) -> Option<&[Grant]> {
+        self.grants.as_deref()
+    }
+    fn storage(&self) -> Option<&[Storage]> {
+        self.storage.as_deref()
+    }
+    fn data_stores(&self) -> Option<&[DataStore]> {
+        self.data_stores.as_deref()
+    }
+    fn audit_logs(&self) -> Option<&[AuditLog]> {
+        self.audit_logs.as_deref()
+    }
+    fn backup_plans(&self) -> Option<&[BackupPlan]> {
+        self.backup_plans.as_deref()
+    }
+    fn protected_resources(&self) -> Option<&[ProtectedResource]> {
+        self.protected_resources.as_deref()
+    }
+    fn keys(&self) -> Option<&[Key]> {
+        self.keys.as_deref()
+    }
+    fn shares(&self) -> Option<&[Share]> {
+        self.shares.as_deref()
+    }
+    fn tenant_settings(&self) -> Option<&[TenantSettings]> {
+        self.tenant_settings.as_deref()
+    }
 }
 
 /// The JSON Schema of the snapshot document.
@@ -328,16 +218,6 @@ pub fn json_schema() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pages_clamp_to_the_list() {
-        let v = [1, 2, 3, 4, 5];
-        assert_eq!(page_of(Some(&v[..]), 0, 2), vec![1, 2]);
-        assert_eq!(page_of(Some(&v[..]), 4, 10), vec![5]);
-        assert_eq!(page_of(Some(&v[..]), 9, 10), Vec::<i32>::new());
-        assert_eq!(page_of(Some(&v[..]), u32::MAX, u32::MAX), Vec::<i32>::new());
-        assert_eq!(page_of::<i32>(None, 0, 10), Vec::<i32>::new());
-    }
 
     #[test]
     fn entity_kind_names_round_trip() {
@@ -354,10 +234,15 @@ mod tests {
         let mut current = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
         current.push('\n');
         if std::env::var_os("POSTURE_BLESS").is_some() {
-            std::fs::create_dir_all(path.parent().unwrap_or(&path)).ok();
-            std::fs::write(&path, &current).ok();
+            std::fs::create_dir_all(path.parent().unwrap_or(&path)).expect("create schema/");
+            std::fs::write(&path, &current).expect("write the schema");
         }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e} (POSTURE_BLESS=1 writes it)",
+                path.display()
+            )
+        });
         assert!(
             committed == current,
             "{} is out of date; regenerate with `POSTURE_BLESS=1 cargo test -p posture --lib snapshot`",

@@ -5,7 +5,7 @@
 use crate::{native, rego};
 use posture::config::Config;
 use posture::runtime::Runtime;
-use posture::scan::{self, ScanOptions};
+use posture::session::{Gate, ScanRequest, ScanTarget, Session};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -146,19 +146,27 @@ pub fn wasm(
         loaded.push(Arc::new(rt.load_bytes(&path, &bytes)?));
     }
     let config = config_for(&loaded, only)?;
-    let planned = scan::plan(&loaded, &config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let session = Session::new(loaded, config);
+    session.plan()?;
     sw.m.start_ms = sw.lap();
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs.max(1))
         .build()?;
-    let (report, timings) = tokio.block_on(scan::run_timed(
-        planned,
-        snap,
-        snapshot.display().to_string(),
-        &config,
-        ScanOptions { jobs, now },
+    let outcome = tokio.block_on(session.scan_async(
+        ScanRequest {
+            target: ScanTarget {
+                snapshot: snap,
+                origin: snapshot.display().to_string(),
+                sha256: None,
+            },
+            now,
+            jobs,
+            baseline: None,
+            gate: Gate::default(),
+        },
         None,
-    ));
+    ))?;
+    let (report, timings) = (outcome.report, outcome.timings);
     if let Some(failed) = report.plugins.iter().find(|p| p.error.is_some()) {
         anyhow::bail!("plugin {} failed: {:?}", failed.name, failed.error);
     }

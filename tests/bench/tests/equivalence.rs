@@ -6,13 +6,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use posture::config::Config;
-use posture::runtime::Runtime;
-use posture::scan::{self, ScanOptions};
 use posture_bench::generate::{self, NOW, Scale};
 use posture_bench::{native, rego};
-use posture_e2e::{first_party_plugins, load_all, plugin_dir, root, tokio_rt};
+use posture_e2e::{first_party_plugins, plugin_dir, scan_snapshot};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 fn small() -> (Vec<u8>, posture::snapshot::Snapshot) {
     let json = serde_json::to_vec(&generate::snapshot(Scale {
@@ -62,18 +59,7 @@ fn wasm_and_native_give_identical_findings() {
     let (_, snap) = small();
     let native = native_rows(&snap);
     let dir = plugin_dir(&first_party_plugins());
-    let rt = Runtime::new(Some(&root().join("target/e2e-cache"))).unwrap();
-    let plugins = load_all(&rt, dir.path());
-    let config = Config::default();
-    let planned = scan::plan(&plugins, &config).unwrap();
-    let report = tokio_rt().block_on(scan::run(
-        planned,
-        Arc::new(snap),
-        "synthetic".into(),
-        &config,
-        ScanOptions { jobs: 2, now: NOW },
-        None,
-    ));
+    let report = scan_snapshot(dir.path(), snap, "synthetic", &Config::default(), 2, NOW);
     assert!(report.plugins.iter().all(|p| p.error.is_none()));
     let mut wasm: Vec<Row> = report
         .findings

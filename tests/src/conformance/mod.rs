@@ -16,7 +16,7 @@ use crate::{first_party_plugins, load_all, plugin_dir, root, tokio_rt};
 use posture::config::{CheckConfig, Config};
 use posture::model::Status;
 use posture::runtime::{LoadedPlugin, Runtime};
-use posture::scan::{self, ScanOptions};
+use posture::session::{Gate, ScanRequest, ScanTarget, Session};
 use posture::snapshot::Snapshot;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -197,26 +197,27 @@ impl Evaluator {
                 );
             }
         }
-        let planned = match scan::plan(&self.plugins, &config) {
-            Ok(p) => p,
+        let session = Session::new(self.plugins.clone(), config);
+        let request = ScanRequest {
+            target: ScanTarget::new(snapshot, "conformance"),
+            now,
+            jobs: 1,
+            baseline: None,
+            gate: Gate::default(),
+        };
+        let report = match self.tokio.block_on(session.scan_async(request, None)) {
+            Ok(outcome) => outcome.report,
             Err(e) => return Ours::Error(e.to_string()),
         };
-        let report = self.tokio.block_on(scan::run(
-            planned,
-            Arc::new(snapshot),
-            "conformance".into(),
-            &config,
-            ScanOptions { jobs: 1, now },
-            None,
-        ));
         if let Some(run) = report.plugins.iter().find(|r| r.error.is_some()) {
             return Ours::Error(format!("{}: {:?}", run.name, run.error));
         }
+        // Any failing finding in scope fails the case; not-evaluable ones leave it undecided.
+        // No finding at all in scope means nothing in the input is in the checks' scope (a
+        // check with missing data says so with a not-evaluable finding), so nothing fails.
         let mut undecided = Vec::new();
-        let mut any = false;
         let in_scope = |id: &str| resource.is_none_or(|r| id.contains(r));
         for f in report.findings.iter().filter(|f| in_scope(&f.resource.id)) {
-            any = true;
             match f.status {
                 Status::Fail => return Ours::Fail,
                 Status::Pass => {}
@@ -225,9 +226,6 @@ impl Evaluator {
                 }
             }
         }
-        // No finding at all: nothing in the input is in the checks' scope (a check with
-        // missing data says so with a not-evaluable finding), so nothing fails.
-        let _ = any;
         if undecided.is_empty() {
             Ours::Pass
         } else {

@@ -1,8 +1,9 @@
 //! AWS Backup: plans (retention, schedule, vault, copies), vault lock, protected resources.
 
 use super::time::{AwsTime, secs};
+use crate::import::common::ImportError;
+use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
-use crate::import::{ExportFiles, ImportError};
 use crate::snapshot::{BackupPlan, ProtectedResource};
 use serde::Deserialize;
 use std::collections::BTreeMap;

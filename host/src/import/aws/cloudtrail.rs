@@ -2,8 +2,9 @@
 //! (management events).
 
 use super::time::{AwsTime, secs};
+use crate::import::common::ImportError;
+use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
-use crate::import::{ExportFiles, ImportError};
 use crate::snapshot::AuditLog;
 use serde::Deserialize;
 

@@ -1,8 +1,9 @@
 //! Data stores: RDS instances and EBS volumes, and the region's EBS encryption-by-default
 //! setting.
 
-use super::iam::AwsTag;
-use crate::import::{ExportFiles, ImportError};
+use super::shapes::AwsTag;
+use crate::import::common::ImportError;
+use crate::import::files::ExportFiles;
 use crate::snapshot::{DataStore, DataStoreKind, Tag, TenantSettings};
 use serde::Deserialize;
 

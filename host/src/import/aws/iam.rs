@@ -1,17 +1,19 @@
-//! IAM: the credential report (users, root, MFA, passwords, access keys), the authorization
-//! details (groups, roles, policies → administrators and grants), the account summary (root
-//! MFA and keys when the report lacks root), virtual MFA devices, aliases, password policy.
+//! IAM: the credential report (users, root, MFA, passwords, access keys), the account summary
+//! (root MFA and keys when the report lacks root), virtual MFA devices, aliases, password
+//! policy, and the principals merged from them and the authorization details (whose groups,
+//! roles, administrators and grants `iam_details` reads).
 
 use super::credential_report::{self, KeyColumns, Row};
-use super::policy::{self, ADMIN_POLICY_ARN};
+use super::iam_details::{Admins, AuthorizationDetails, grants, groups};
+use super::shapes::aws_user;
 use super::time::{AwsTime, secs};
-use crate::import::{ExportFiles, ImportError};
+use crate::import::common::ImportError;
+use crate::import::files::ExportFiles;
 use crate::snapshot::{
-    AccountStatus, Credential, CredentialKind, Grant, Group, GroupKind, PasswordPolicy, Principal,
-    PrincipalKind, SubjectKind, Tag, TenantSettings,
+    AccountStatus, Credential, CredentialKind, Grant, Group, PasswordPolicy, Principal,
+    PrincipalKind, Tag, TenantSettings,
 };
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the IAM files give the snapshot.
@@ -39,114 +41,6 @@ struct CredentialReport {
     content: String,
     #[serde(default)]
     generated_time: Option<AwsTime>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase", default)]
-struct AuthorizationDetails {
-    user_detail_list: Vec<UserDetail>,
-    group_detail_list: Vec<GroupDetail>,
-    role_detail_list: Vec<RoleDetail>,
-    policies: Vec<ManagedPolicy>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct UserDetail {
-    user_name: String,
-    arn: String,
-    #[serde(default)]
-    create_date: Option<AwsTime>,
-    #[serde(default)]
-    group_list: Vec<String>,
-    #[serde(default)]
-    attached_managed_policies: Vec<AttachedPolicy>,
-    #[serde(default)]
-    user_policy_list: Vec<InlinePolicy>,
-    #[serde(default)]
-    tags: Vec<AwsTag>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct GroupDetail {
-    group_name: String,
-    arn: String,
-    #[serde(default)]
-    attached_managed_policies: Vec<AttachedPolicy>,
-    #[serde(default)]
-    group_policy_list: Vec<InlinePolicy>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct RoleDetail {
-    role_name: String,
-    arn: String,
-    #[serde(default)]
-    attached_managed_policies: Vec<AttachedPolicy>,
-    #[serde(default)]
-    role_policy_list: Vec<InlinePolicy>,
-}
-
-/// A managed policy attached to a user, group or role.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AttachedPolicy {
-    /// Its name.
-    pub policy_name: String,
-    /// Its ARN.
-    pub policy_arn: String,
-}
-
-/// AWS's own administrator policy (customer policies need their document: see [`Admins`]).
-pub fn attached_is_admin_policy(p: &AttachedPolicy) -> bool {
-    p.policy_arn == ADMIN_POLICY_ARN
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct InlinePolicy {
-    policy_name: String,
-    #[serde(default)]
-    policy_document: Value,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ManagedPolicy {
-    arn: String,
-    #[serde(default)]
-    policy_version_list: Vec<PolicyVersion>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PolicyVersion {
-    #[serde(default)]
-    document: Value,
-    #[serde(default)]
-    is_default_version: bool,
-}
-
-/// An AWS tag (`{"Key": …, "Value": …}`).
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AwsTag {
-    /// Tag key.
-    pub key: String,
-    /// Tag value.
-    #[serde(default)]
-    pub value: String,
-}
-
-impl From<AwsTag> for Tag {
-    fn from(t: AwsTag) -> Tag {
-        Tag {
-            key: t.key,
-            value: t.value,
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -353,61 +247,6 @@ pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
     })
 }
 
-/// Which users, groups and roles hold administrative rights.
-struct Admins {
-    /// Customer-managed policies (by ARN) whose default version grants admin.
-    admin_policies: BTreeSet<String>,
-    /// Groups (by name) that grant admin.
-    admin_groups: BTreeSet<String>,
-}
-
-impl Admins {
-    fn new(d: &AuthorizationDetails) -> Admins {
-        let admin_policies = d
-            .policies
-            .iter()
-            .filter(|p| {
-                p.policy_version_list
-                    .iter()
-                    .filter(|v| v.is_default_version)
-                    .any(|v| {
-                        policy::document(&v.document).is_some_and(|doc| policy::grants_admin(&doc))
-                    })
-            })
-            .map(|p| p.arn.clone())
-            .collect();
-        let mut admins = Admins {
-            admin_policies,
-            admin_groups: BTreeSet::new(),
-        };
-        admins.admin_groups = d
-            .group_detail_list
-            .iter()
-            .filter(|g| admins.any_admin(&g.attached_managed_policies, &g.group_policy_list))
-            .map(|g| g.group_name.clone())
-            .collect();
-        admins
-    }
-
-    fn attached_is_admin(&self, p: &AttachedPolicy) -> bool {
-        attached_is_admin_policy(p) || self.admin_policies.contains(&p.policy_arn)
-    }
-
-    fn inline_is_admin(p: &InlinePolicy) -> bool {
-        policy::document(&p.policy_document).is_some_and(|doc| policy::grants_admin(&doc))
-    }
-
-    fn any_admin(&self, attached: &[AttachedPolicy], inline: &[InlinePolicy]) -> bool {
-        attached.iter().any(|p| self.attached_is_admin(p))
-            || inline.iter().any(Self::inline_is_admin)
-    }
-
-    fn user_is_admin(&self, u: &UserDetail) -> bool {
-        self.any_admin(&u.attached_managed_policies, &u.user_policy_list)
-            || u.group_list.iter().any(|g| self.admin_groups.contains(g))
-    }
-}
-
 fn key_credentials(
     owner: &str,
     kind: CredentialKind,
@@ -426,32 +265,6 @@ fn key_credentials(
             last_used: k.last_used,
         })
         .collect()
-}
-
-/// An IAM user named `name` (id: its ARN) with nothing else known yet.
-pub fn aws_user(arn: &str, name: &str) -> Principal {
-    Principal {
-        id: arn.to_string(),
-        account: String::new(),
-        kind: PrincipalKind::User,
-        name: name.to_string(),
-        login: None,
-        status: None,
-        admin: None,
-        interactive: None,
-        mfa_enabled: None,
-        mfa_methods: Vec::new(),
-        created: None,
-        last_sign_in: None,
-        credentials: Vec::new(),
-        identity_source: Some("aws-iam".into()),
-        employment: None,
-        guest: Some(false),
-        access_expires: None,
-        last_reviewed: None,
-        tags: Vec::new(),
-        attributes: None,
-    }
 }
 
 fn from_report(row: &Row) -> Principal {
@@ -600,89 +413,304 @@ fn principals(
     Some(out)
 }
 
-fn groups(d: &AuthorizationDetails, a: &Admins) -> Vec<Group> {
-    let mut out: Vec<Group> = d
-        .group_detail_list
-        .iter()
-        .map(|g| Group {
-            id: g.arn.clone(),
-            account: String::new(),
-            kind: GroupKind::Group,
-            name: g.group_name.clone(),
-            admin: Some(a.admin_groups.contains(&g.group_name)),
-            members: d
-                .user_detail_list
-                .iter()
-                .filter(|u| u.group_list.contains(&g.group_name))
-                .map(|u| u.arn.clone())
-                .collect(),
-            attributes: None,
-        })
-        .collect();
-    out.extend(d.role_detail_list.iter().map(|r| Group {
-        id: r.arn.clone(),
-        account: String::new(),
-        kind: GroupKind::Role,
-        name: r.role_name.clone(),
-        admin: Some(a.any_admin(&r.attached_managed_policies, &r.role_policy_list)),
-        members: Vec::new(),
-        attributes: None,
-    }));
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{GroupKind, SubjectKind};
+    use std::fs;
 
-fn grants(d: &AuthorizationDetails, a: &Admins) -> Vec<Grant> {
-    let mut out = Vec::new();
-    let mut add =
-        |subject_kind, subject: &str, attached: &[AttachedPolicy], inline: &[InlinePolicy]| {
-            for p in attached {
-                out.push(Grant {
-                    id: format!("{subject}#{}", p.policy_arn),
-                    account: String::new(),
-                    subject_kind,
-                    subject_id: subject.to_string(),
-                    permission: p.policy_name.clone(),
-                    scope: None,
-                    admin: Some(a.attached_is_admin(p)),
-                    attributes: None,
-                });
-            }
-            for p in inline {
-                out.push(Grant {
-                    id: format!("{subject}#inline/{}", p.policy_name),
-                    account: String::new(),
-                    subject_kind,
-                    subject_id: subject.to_string(),
-                    permission: p.policy_name.clone(),
-                    scope: None,
-                    admin: Some(Admins::inline_is_admin(p)),
-                    attributes: None,
-                });
-            }
-        };
-    for u in &d.user_detail_list {
-        add(
-            SubjectKind::Principal,
-            &u.arn,
-            &u.attached_managed_policies,
-            &u.user_policy_list,
+    const ACCOUNT: &str = "111122223333";
+    const ADMIN_ACCESS: &str = r#"{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}"#;
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date";
+
+    fn arn(rest: &str) -> String {
+        format!("arn:aws:iam::{ACCOUNT}:{rest}")
+    }
+
+    /// `get-credential-report.json` holding `rows` under [`HEADER`] (as plain CSV, which
+    /// `credential_report::decode` accepts as SDK dumps hold it).
+    fn report(rows: &[&str]) -> String {
+        let csv = format!("{HEADER}\n{}\n", rows.join("\n"));
+        serde_json::json!({"Content": csv, "GeneratedTime": "2026-11-20T08:00:00Z"}).to_string()
+    }
+
+    /// Runs [`collect`] over an export directory holding `files`.
+    fn collect_from(files: &[(&str, String)]) -> Iam {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (rel, body) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(path, body).expect("write");
+        }
+        let mut export = ExportFiles::open_dir(dir.path()).expect("opens");
+        collect(&mut export).expect("collects")
+    }
+
+    fn principal<'a>(iam: &'a Iam, name: &str) -> &'a Principal {
+        iam.principals
+            .iter()
+            .flatten()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no principal {name}"))
+    }
+
+    /// Users, groups, a role and customer-managed policies covering each way to be admin.
+    fn details() -> String {
+        let allow_all = r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+        let read_only =
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}"#;
+        format!(
+            r#"{{
+  "UserDetailList": [
+    {{"UserName": "direct", "Arn": "{direct}", "AttachedManagedPolicies": [{ADMIN_ACCESS}]}},
+    {{"UserName": "member", "Arn": "{member}", "GroupList": ["admins"]}},
+    {{"UserName": "inline", "Arn": "{inline}", "UserPolicyList": [{{"PolicyName": "all",
+      "PolicyDocument": {{"Statement": [{{"Effect": "Allow", "Action": "*:*", "Resource": "*"}}]}}}}]}},
+    {{"UserName": "custom", "Arn": "{custom}", "AttachedManagedPolicies": [{{"PolicyName": "Full", "PolicyArn": "{full}"}}]}},
+    {{"UserName": "reader", "Arn": "{reader}", "GroupList": ["readers"],
+      "AttachedManagedPolicies": [{{"PolicyName": "WasFull", "PolicyArn": "{was_full}"}}],
+      "UserPolicyList": [{{"PolicyName": "deny", "PolicyDocument": {{"Statement": [{{"Effect": "Deny", "Action": "*", "Resource": "*"}}]}}}}]}}
+  ],
+  "GroupDetailList": [
+    {{"GroupName": "admins", "Arn": "{admins}", "AttachedManagedPolicies": [{ADMIN_ACCESS}]}},
+    {{"GroupName": "readers", "Arn": "{readers}", "AttachedManagedPolicies": [{{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}]}}
+  ],
+  "RoleDetailList": [
+    {{"RoleName": "ops", "Arn": "{ops}", "AttachedManagedPolicies": [{{"PolicyName": "Full", "PolicyArn": "{full}"}}]}}
+  ],
+  "Policies": [
+    {{"Arn": "{full}", "PolicyVersionList": [{{"Document": {allow_all}, "IsDefaultVersion": true}}]}},
+    {{"Arn": "{was_full}", "PolicyVersionList": [{{"Document": {allow_all}, "IsDefaultVersion": false}},
+                                                {{"Document": {read_only}, "IsDefaultVersion": true}}]}}
+  ]
+}}"#,
+            direct = arn("user/direct"),
+            member = arn("user/member"),
+            inline = arn("user/inline"),
+            custom = arn("user/custom"),
+            reader = arn("user/reader"),
+            admins = arn("group/admins"),
+            readers = arn("group/readers"),
+            ops = arn("role/ops"),
+            full = arn("policy/Full"),
+            was_full = arn("policy/WasFull"),
+        )
+    }
+
+    #[test]
+    fn administrators_by_aws_policy_group_inline_or_customer_policy() {
+        let iam = collect_from(&[("iam/get-account-authorization-details.json", details())]);
+        for name in ["direct", "member", "inline", "custom"] {
+            assert_eq!(principal(&iam, name).admin, Some(true), "{name}");
+        }
+        // A non-default admin version, a read-only group and a `Deny *` do not make admin.
+        assert_eq!(principal(&iam, "reader").admin, Some(false));
+        assert_eq!(iam.account_id.as_deref(), Some(ACCOUNT));
+
+        let groups = iam.groups.as_ref().expect("groups");
+        let group = |name: &str| groups.iter().find(|g| g.name == name).expect("group");
+        assert_eq!(group("admins").admin, Some(true));
+        assert_eq!(group("admins").members, vec![arn("user/member")]);
+        assert_eq!(group("readers").admin, Some(false));
+        assert_eq!(
+            (group("ops").kind, group("ops").admin),
+            (GroupKind::Role, Some(true))
+        );
+
+        let grants = iam.grants.as_ref().expect("grants");
+        let grant = |id: String| grants.iter().find(|g| g.id == id).expect("grant");
+        let custom = grant(format!("{}#{}", arn("user/custom"), arn("policy/Full")));
+        assert_eq!(
+            (custom.subject_kind, custom.admin),
+            (SubjectKind::Principal, Some(true))
+        );
+        let inline = grant(format!("{}#inline/all", arn("user/inline")));
+        assert_eq!(
+            (inline.permission.as_str(), inline.admin),
+            ("all", Some(true))
+        );
+        let old = grant(format!("{}#{}", arn("user/reader"), arn("policy/WasFull")));
+        assert_eq!(old.admin, Some(false));
+        let role = grant(format!("{}#{}", arn("role/ops"), arn("policy/Full")));
+        assert_eq!(
+            (role.subject_kind, role.admin),
+            (SubjectKind::Group, Some(true))
         );
     }
-    for g in &d.group_detail_list {
-        add(
-            SubjectKind::Group,
-            &g.arn,
-            &g.attached_managed_policies,
-            &g.group_policy_list,
+
+    #[test]
+    fn the_report_decides_root_mfa_credentials_and_status() {
+        let iam = collect_from(&[
+            (
+                "iam/get-credential-report.json",
+                report(&[
+                    &format!(
+                        "<root_account>,{},2016-05-16T18:13:11+00:00,not_supported,2026-10-01T00:00:00+00:00,not_supported,false,false,N/A,N/A,false,N/A,N/A",
+                        arn("root")
+                    ),
+                    &format!(
+                        "ann,{},2020-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,true,true,2026-02-01T00:00:00+00:00,2026-11-02T00:00:00+00:00,false,N/A,N/A",
+                        arn("user/ann")
+                    ),
+                    &format!(
+                        "bot,{},2020-01-01T00:00:00+00:00,false,N/A,N/A,false,false,2025-01-01T00:00:00+00:00,N/A,false,N/A,N/A",
+                        arn("user/bot")
+                    ),
+                ]),
+            ),
+            // The report has root: the summary must not add a second one.
+            (
+                "iam/get-account-summary.json",
+                r#"{"SummaryMap": {"AccountMFAEnabled": 1}}"#.into(),
+            ),
+        ]);
+        let all = iam.principals.as_ref().expect("principals");
+        assert_eq!(all.len(), 3);
+        assert!(iam.groups.is_none() && iam.grants.is_none(), "no details");
+
+        let root = principal(&iam, "root");
+        assert_eq!(root.kind, PrincipalKind::Root);
+        // Root always has a password, whatever `password_enabled` says, and is admin.
+        assert_eq!(
+            (root.admin, root.interactive, root.mfa_enabled),
+            (Some(true), Some(true), Some(false))
+        );
+        assert_eq!(root.credentials.len(), 1);
+        assert_eq!(root.credentials[0].kind, CredentialKind::Password);
+
+        let ann = principal(&iam, "ann");
+        assert_eq!(
+            (ann.kind, ann.status, ann.mfa_enabled),
+            (
+                PrincipalKind::User,
+                Some(AccountStatus::Enabled),
+                Some(true)
+            )
+        );
+        let ids: Vec<&str> = ann.credentials.iter().map(|c| c.id.as_str()).collect();
+        let ann_arn = arn("user/ann");
+        // Access key 2 never existed (inactive, never rotated): no credential.
+        assert_eq!(
+            ids,
+            [
+                format!("{ann_arn}#password"),
+                format!("{ann_arn}#access_key_1")
+            ]
+        );
+        assert!(ann.last_sign_in.is_some());
+
+        // No password and no active key: a disabled service identity; its old key is kept.
+        let bot = principal(&iam, "bot");
+        assert_eq!(
+            (bot.kind, bot.status, bot.interactive),
+            (
+                PrincipalKind::Service,
+                Some(AccountStatus::Disabled),
+                Some(false)
+            )
+        );
+        assert_eq!(bot.credentials.len(), 1);
+        assert_eq!(bot.credentials[0].active, Some(false));
+    }
+
+    #[test]
+    fn without_a_root_row_the_summary_stands_in_for_root() {
+        let iam = collect_from(&[
+            (
+                "iam/get-credential-report.json",
+                report(&[&format!(
+                    "ann,{},N/A,true,N/A,N/A,false,false,N/A,N/A,false,N/A,N/A",
+                    arn("user/ann")
+                )]),
+            ),
+            (
+                "iam/get-account-summary.json",
+                r#"{"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1}}"#.into(),
+            ),
+        ]);
+        let root = principal(&iam, "root");
+        assert_eq!(root.id, arn("root"));
+        assert_eq!(
+            (root.kind, root.admin, root.mfa_enabled),
+            (PrincipalKind::Root, Some(true), Some(true))
+        );
+        assert_eq!(root.credentials.len(), 1);
+        assert_eq!(root.credentials[0].kind, CredentialKind::AccessKey);
+        let t = iam.tenant.as_ref().expect("settings");
+        assert_eq!(
+            (t.root_mfa_enabled, t.root_access_keys_present),
+            (Some(true), Some(true))
         );
     }
-    for r in &d.role_detail_list {
-        add(
-            SubjectKind::Group,
-            &r.arn,
-            &r.attached_managed_policies,
-            &r.role_policy_list,
+
+    #[test]
+    fn report_and_authorization_details_merge_on_the_arn() {
+        let ann = arn("user/ann");
+        let carol = arn("user/carol");
+        let iam = collect_from(&[
+            (
+                "iam/get-credential-report.json",
+                report(&[
+                    // Listed twice: the later row wins.
+                    &format!(
+                        "ann,{ann},2020-01-01T00:00:00+00:00,true,N/A,N/A,false,false,N/A,N/A,false,N/A,N/A"
+                    ),
+                    &format!(
+                        "ann,{ann},2020-01-01T00:00:00+00:00,true,N/A,N/A,true,false,N/A,N/A,false,N/A,N/A"
+                    ),
+                ]),
+            ),
+            (
+                "iam/get-account-authorization-details.json",
+                format!(
+                    r#"{{"UserDetailList": [
+                    {{"UserName": "ann", "Arn": "{ann}", "CreateDate": "2024-06-01T00:00:00Z",
+                      "AttachedManagedPolicies": [{ADMIN_ACCESS}], "Tags": [{{"Key": "team", "Value": "ops"}}]}},
+                    {{"UserName": "carol", "Arn": "{carol}", "CreateDate": "2024-06-01T00:00:00Z"}}]}}"#
+                ),
+            ),
+            (
+                "iam/list-virtual-mfa-devices.json",
+                format!(
+                    r#"{{"VirtualMFADevices": [{{"SerialNumber": "a", "User": {{"Arn": "{ann}"}}}},
+                                               {{"SerialNumber": "unassigned"}}]}}"#
+                ),
+            ),
+        ]);
+        let all = iam.principals.as_ref().expect("principals");
+        assert_eq!(all.len(), 2, "{all:?}");
+        let a = principal(&iam, "ann");
+        // The report's facts (later row), the details' admin and tags, the report's date.
+        assert_eq!((a.mfa_enabled, a.admin), (Some(true), Some(true)));
+        assert_eq!(
+            a.created,
+            crate::snapshot::time::parse("2020-01-01T00:00:00Z").ok()
         );
+        assert_eq!(
+            a.tags,
+            vec![Tag {
+                key: "team".into(),
+                value: "ops".into()
+            }]
+        );
+        assert_eq!(a.mfa_methods, vec!["virtual".to_string()]);
+        // Only in the details: listed, nothing known about sign-in or MFA.
+        let c = principal(&iam, "carol");
+        assert_eq!(
+            (c.admin, c.mfa_enabled, c.interactive),
+            (Some(false), None, None)
+        );
+        assert_eq!(
+            c.created,
+            crate::snapshot::time::parse("2024-06-01T00:00:00Z").ok()
+        );
+        assert!(c.mfa_methods.is_empty());
     }
-    out
+
+    #[test]
+    fn account_id_is_read_from_an_arn() {
+        assert_eq!(account_of(&arn("user/x")).as_deref(), Some(ACCOUNT));
+        assert_eq!(account_of("arn:aws:s3:::bucket"), None);
+        assert_eq!(account_of("not-an-arn"), None);
+    }
 }

@@ -3,10 +3,11 @@
 //! `list-attached-user-policies`. Slower to collect (calls per user) and less complete (no
 //! access-key dates), so only a fallback.
 
-use super::iam::{AttachedPolicy, attached_is_admin_policy, aws_user};
+use super::shapes::{AttachedPolicy, attached_is_admin_policy, aws_user};
 use super::time::{AwsTime, secs};
+use crate::import::common::ImportError;
+use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
-use crate::import::{ExportFiles, ImportError};
 use crate::snapshot::{Grant, Principal, SubjectKind};
 use serde::Deserialize;
 

@@ -1,8 +1,9 @@
 //! KMS: keys with their manager, state, rotation status and aliases.
 
 use super::time::{AwsTime, secs};
+use crate::import::common::ImportError;
+use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
-use crate::import::{ExportFiles, ImportError};
 use crate::snapshot::{Key, KeyManager};
 use serde::Deserialize;
 

@@ -12,13 +12,16 @@ mod cloudtrail;
 mod compute;
 pub mod credential_report;
 mod iam;
+mod iam_details;
 mod iam_users;
 mod kms;
 pub mod policy;
 mod s3;
+mod shapes;
 pub mod time;
 
-use super::{ExportFiles, ImportError, Options, Source};
+use crate::import::common::{ImportError, Options, Source};
+use crate::import::files::ExportFiles;
 use crate::snapshot::{Account, Snapshot};
 use serde::Deserialize;
 use std::path::Path;
@@ -59,7 +62,7 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let mut iam = iam::collect(&mut files)?;
     let account_id = match identity {
         Some(id) => id.account,
-        None => super::account_id(
+        None => crate::import::common::account_id(
             options,
             iam.account_id.clone(),
             &files.display("sts/get-caller-identity.json"),
@@ -71,7 +74,7 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
         .as_ref()
         .map(|c| c.captured_at.0)
         .or(iam.report_generated);
-    let captured_at = super::captured_at(
+    let captured_at = crate::import::common::captured_at(
         options,
         found,
         &files.display(CAPTURE_FILE),
@@ -112,7 +115,7 @@ pub fn import(root: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     for t in tenant_settings.iter_mut().flatten() {
         t.account.clone_from(&account_id);
     }
-    let mut snapshot = super::snapshot_of(
+    let mut snapshot = crate::import::common::snapshot_of(
         Source::Aws,
         Account {
             id: account_id,

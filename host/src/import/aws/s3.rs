@@ -1,10 +1,11 @@
 //! S3: buckets (ACL, policy, public-access block, default encryption, versioning, object lock,
 //! tags) and the account-level public-access block (S3 Control).
 
-use super::iam::AwsTag;
 use super::policy;
+use super::shapes::AwsTag;
+use crate::import::common::ImportError;
 use crate::import::files::safe_component;
-use crate::import::{Answer, ExportFiles, ImportError};
+use crate::import::files::{Answer, ExportFiles};
 use crate::snapshot::{PublicAccessBlock, Storage, StorageKind, TenantSettings};
 use serde::Deserialize;
 use serde_json::Value;

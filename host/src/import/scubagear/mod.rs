@@ -10,7 +10,7 @@
 
 mod sign_in;
 
-use super::{ImportError, Options, Source};
+use crate::import::common::{ImportError, Options, Source};
 use crate::snapshot::{
     Account, Grant, Principal, PrincipalKind, ProvenanceFile, SharingLevel, Snapshot, SubjectKind,
     TenantSettings,
@@ -105,7 +105,7 @@ pub(super) fn build(
     read: Vec<ProvenanceFile>,
 ) -> Result<Snapshot, ImportError> {
     let detail = export.tenant_details.as_ref().and_then(|d| d.first());
-    let account_id = super::account_id(
+    let account_id = crate::import::common::account_id(
         options,
         detail
             .and_then(|d| d.domain_name.clone().or(d.tenant_id.clone()))
@@ -117,7 +117,7 @@ pub(super) fn build(
         .timestamp_zulu
         .as_deref()
         .and_then(|t| crate::snapshot::time::parse(t).ok());
-    let captured_at = super::captured_at(options, found, path, "timestamp_zulu")?;
+    let captured_at = crate::import::common::captured_at(options, found, path, "timestamp_zulu")?;
 
     let mut tenant = TenantSettings::new(&account_id, "m365");
     sign_in::apply(&mut tenant, &export);
@@ -192,7 +192,7 @@ pub(super) fn build(
         }
     };
 
-    let mut snapshot = super::snapshot_of(
+    let mut snapshot = crate::import::common::snapshot_of(
         Source::Scubagear,
         Account {
             id: account_id,

@@ -1,0 +1,269 @@
+//! Every flag of the `posture` command line, defined once (clap derive): help text and
+//! parsing come from here; the commands in [`crate::commands`] only read these values.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use posture::model::Severity;
+use posture::report::Format;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "posture",
+    version,
+    about = "Scan cloud and SaaS configuration snapshots with sandboxed WebAssembly check plugins."
+)]
+pub(crate) struct Cli {
+    /// More logging on stderr (-v: info, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub(crate) verbose: u8,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Scan a snapshot with the installed plugins.
+    Scan(ScanArgs),
+    /// Inspect and build plugins.
+    #[command(subcommand, visible_alias = "plugin")]
+    Plugins(PluginsCommand),
+    /// Print the JSON Schema of the normalised snapshot (v1), or of the JSON report.
+    Schema {
+        /// The schema of the JSON report (`posture.report/v1`) instead.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Render a saved JSON report (from `scan --format json`) in another format.
+    Report(ReportArgs),
+    /// Run declarative test cases (JSON: snapshot fragment, parameters, now, expected findings)
+    /// against a plugin component, whatever language it was written in.
+    Test {
+        /// The plugin component (.wasm).
+        #[arg(value_name = "PLUGIN")]
+        plugin: PathBuf,
+        /// Directory of case files (*.json).
+        #[arg(long, value_name = "DIR")]
+        cases: PathBuf,
+        /// Compile-cache directory [default: as for scan].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
+    /// Compare two JSON reports: new failures, fixed, still failing, newly not evaluable,
+    /// and administrators / administrative grants added or removed.
+    Diff(DiffArgs),
+    /// Turn an export (AWS CLI answers, …) into a normalised snapshot.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ImportArgs {
+    /// What the export is: `aws` (a directory written by examples/collect/aws.sh),
+    /// `scubagear` (ProviderSettingsExport.json of ScubaGear, Microsoft 365), `scubagoggles`
+    /// (the provider export of ScubaGoggles, Google Workspace).
+    #[arg(value_name = "SOURCE")]
+    pub(crate) source: posture::import::Source,
+    /// The export: a directory or a file, depending on SOURCE.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    /// Where to write the snapshot [default: standard output].
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Capture time (RFC 3339) when the export does not record one, or to override it.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) captured_at: Option<String>,
+    /// Account id (tenant domain, customer id) when the export does not name its account.
+    #[arg(long, value_name = "ID")]
+    pub(crate) account: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// The JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from: PathBuf,
+    /// Configuration file (TOML); its `[actions]` section sets owners and SLAs.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Waivers file (TOML), applied at the report's evaluation time.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) waivers: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct DiffArgs {
+    /// The baseline report (JSON, from `scan --format json`).
+    #[arg(value_name = "OLD")]
+    pub(crate) old: PathBuf,
+    /// The newer report.
+    #[arg(value_name = "NEW")]
+    pub(crate) new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: DiffFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Exit 1 if a new failure (not waived) has this severity or higher; `none` never exits 1.
+    #[arg(long, value_name = "SEVERITY", default_value = "none", value_parser = parse_fail_on)]
+    pub(crate) fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// How results are shown; shared by `scan` and `report`.
+#[derive(Args)]
+pub(crate) struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: Format,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Show the compliance roll-up for this framework instead of the findings (formats:
+    /// text, json, markdown, csv).
+    #[arg(long, value_enum, value_name = "FRAMEWORK")]
+    pub(crate) framework: Option<posture::report::compliance::Framework>,
+    /// Text format: print only the summary line and plugin failures.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Text format: print how to fix CHECK under its failing findings (repeatable; `all`).
+    #[arg(long, value_name = "CHECK")]
+    pub(crate) explain: Vec<String>,
+    /// Colour in the text format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) color: ColorChoice,
+}
+
+#[derive(Args)]
+pub(crate) struct PluginSourceArgs {
+    /// Directory of plugin components (*.wasm); repeatable.
+    #[arg(
+        long = "plugins",
+        value_name = "DIR",
+        env = "POSTURE_PLUGIN_DIR",
+        default_value = "target/plugins"
+    )]
+    pub(crate) plugins: Vec<PathBuf>,
+    /// Compile-cache directory [default: $POSTURE_CACHE_DIR, $XDG_CACHE_HOME/posture, ~/.cache/posture].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// Compile plugins without reading or writing the cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Lock file pinning plugin digests; enforced when it exists (see `posture plugins lock`).
+    #[arg(long, value_name = "FILE", env = "POSTURE_LOCK", default_value = posture::lock::DEFAULT_LOCK_FILE)]
+    pub(crate) lock: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub(crate) struct ScanArgs {
+    /// The normalised snapshot (JSON) to scan, or with --from an export to import first.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) snapshot: PathBuf,
+    /// --snapshot is an export of this kind (as for `posture import`), imported in memory.
+    #[arg(long, value_name = "SOURCE")]
+    pub(crate) from: Option<posture::import::Source>,
+    #[command(flatten)]
+    pub(crate) source: PluginSourceArgs,
+    /// Configuration file (TOML): check parameters, severities, limits.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
+    /// Exit 1 if a failing finding has this severity or higher; `none` never exits 1.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_fail_on)]
+    pub(crate) fail_on: FailOn,
+    /// Compare with this earlier JSON report: the text output ends with what changed.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// With --baseline: only failures that are new since the baseline count for --fail-on.
+    #[arg(long, requires = "baseline")]
+    pub(crate) fail_on_new: bool,
+    /// The evaluation's "now" (RFC 3339); default: the current time. Fix it for reproducible reports.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) now: Option<String>,
+    /// Plugins evaluated at once [default: number of cores].
+    #[arg(long, short, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+    /// Waivers file (TOML): accepted risks with owner, reason and expiry.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) waivers: Option<PathBuf>,
+    /// Refuse snapshot files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = posture::snapshot::DEFAULT_MAX_SNAPSHOT_BYTES >> 20)]
+    pub(crate) max_snapshot_mib: u64,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct FailOn(pub(crate) Option<Severity>);
+
+pub(crate) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    s.parse::<Severity>().map(|v| FailOn(Some(v)))
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PluginsCommand {
+    /// List installed plugins and their checks.
+    List {
+        #[command(flatten)]
+        source: PluginSourceArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Pin the sha256 of every installed plugin in the lock file (after reviewing them).
+    Lock {
+        #[command(flatten)]
+        source: PluginSourceArgs,
+    },
+    /// Create a new plugin with one check, one test and one case for `posture test`.
+    New {
+        /// Plugin name (kebab-case); also the directory created unless --dir is given.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Language.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: posture_author::scaffold::Lang,
+        /// Directory to create [default: ./NAME].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The posture SDK (Rust) [default: the checkout this binary was built from].
+        #[arg(long, value_name = "PATH")]
+        sdk: Option<PathBuf>,
+    },
+    /// Build plugins into components: Rust crates (Cargo.toml) or other languages (posture-plugin.toml).
+    Build {
+        /// Plugin directories.
+        #[arg(value_name = "DIR", default_value = ".")]
+        dirs: Vec<PathBuf>,
+        /// Where to write `<crate>.wasm`.
+        #[arg(long, value_name = "DIR", default_value = "target/plugins")]
+        out_dir: PathBuf,
+        /// cargo target directory for the guest build.
+        #[arg(long, value_name = "DIR")]
+        target_dir: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,284 @@
+//! Taking a `posture.report/v1` JSON report apart for storage and putting it back together:
+//! the header (every member but `findings`, each member a content-addressed blob), the
+//! findings (each body a blob), the findings' order, and the two digests a receipt carries.
+//!
+//! Order: findings are rebuilt from a set, then sorted by the report's documented finding order
+//! (check id, account, resource id, status, message, severity, resource, evidence, plugin,
+//! domain; ties by content id). When a recorded report is not in exactly that order, the run
+//! stores its permutation, so re-rendering is byte-identical either way.
+
+use crate::error::{Error, Result};
+use crate::json::{Json, sha256_hex};
+use std::cmp::Ordering;
+
+/// A finding ready for storage.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredFinding {
+    /// The parsed body.
+    pub json: Json,
+    /// Its compact text, as stored.
+    pub text: String,
+    /// sha256 of `text`: the content id (blob key).
+    pub id: String,
+    /// sha256 of its RFC 8785 canonical form: what receipts are made of.
+    pub canonical_sha256: String,
+    /// Its place in the default order.
+    pub key: SortKey,
+}
+
+impl StoredFinding {
+    /// Builds from a parsed body.
+    pub(crate) fn new(json: Json) -> StoredFinding {
+        let text = json.compact();
+        let id = sha256_hex(text.as_bytes());
+        StoredFinding {
+            key: SortKey::new(&json, &id),
+            id,
+            canonical_sha256: sha256_hex(&json.canonical()),
+            text,
+            json,
+        }
+    }
+}
+
+/// A report taken apart.
+pub(crate) struct Split {
+    /// Members in order; `None` where the findings go.
+    pub header: Vec<(String, Option<Json>)>,
+    /// Findings in report order.
+    pub findings: Vec<StoredFinding>,
+}
+
+/// Splits report text.
+pub(crate) fn split(text: &str) -> Result<Split> {
+    let json = Json::parse(text).map_err(|e| Error::InvalidReport(e.to_string()))?;
+    let Json::Object(members) = json else {
+        return Err(Error::InvalidReport("not a JSON object".into()));
+    };
+    let mut header = Vec::with_capacity(members.len());
+    let mut findings = None;
+    for (key, value) in members {
+        if key == "findings" && findings.is_none() {
+            let Json::Array(items) = value else {
+                return Err(Error::InvalidReport("`findings` is not an array".into()));
+            };
+            findings = Some(items.into_iter().map(StoredFinding::new).collect());
+            header.push((key, None));
+        } else {
+            header.push((key, Some(value)));
+        }
+    }
+    let findings = findings.ok_or_else(|| Error::InvalidReport("no `findings` member".into()))?;
+    Ok(Split { header, findings })
+}
+
+/// sha256 of the canonical form of the report without its findings.
+pub(crate) fn header_sha256(header: &[(String, Option<Json>)]) -> String {
+    let members = header
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())))
+        .collect();
+    sha256_hex(&Json::Object(members).canonical())
+}
+
+/// sha256 over the findings in report order: each finding's canonical sha256 in lowercase hex
+/// followed by a newline, concatenated.
+pub(crate) fn findings_sha256<'a>(canonical_digests: impl Iterator<Item = &'a str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for d in canonical_digests {
+        h.update(d.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+/// Puts a report back together and prints it as the scan did (pretty, trailing newline).
+pub(crate) fn render(header: Vec<(String, Option<Json>)>, findings: Vec<Json>) -> String {
+    let mut findings = Some(findings);
+    let members = header
+        .into_iter()
+        .map(|(k, v)| {
+            let v = v.unwrap_or_else(|| Json::Array(findings.take().unwrap_or_default()));
+            (k, v)
+        })
+        .collect();
+    let mut text = crate::json::pretty(&Json::Object(members));
+    text.push('\n');
+    text
+}
+
+const STATUS_ORDER: [&str; 4] = ["fail", "error", "not-evaluable", "pass"];
+const SEVERITY_ORDER: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+/// A finding's place in the default order: the fields compared, most significant first
+/// (derived `Ord` compares them in declaration order), the content id last.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct SortKey {
+    check_id: Option<String>,
+    account: Option<String>,
+    resource_id: Option<String>,
+    status: (usize, String),
+    message: Option<String>,
+    severity: (usize, String),
+    resource: [Option<String>; 4],
+    tags: Option<String>,
+    evidence: Vec<[Option<String>; 3]>,
+    plugin: Option<String>,
+    domain: Option<String>,
+    id: String,
+}
+
+fn rank(order: &[&str], v: Option<&Json>) -> (usize, String) {
+    let s = v.and_then(Json::as_str).unwrap_or("");
+    match order.iter().position(|o| *o == s) {
+        Some(i) => (i, String::new()),
+        None => (order.len(), s.to_owned()),
+    }
+}
+
+fn text(v: Option<&Json>, key: &str) -> Option<String> {
+    v.and_then(|v| v.get(key))
+        .and_then(Json::as_str)
+        .map(str::to_owned)
+}
+
+impl SortKey {
+    /// The content id it ends with.
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The key of finding `json` whose content id is `id`.
+    pub(crate) fn new(json: &Json, id: &str) -> SortKey {
+        let x = Some(json);
+        let r = json.get("resource");
+        let evidence = match json.get("evidence") {
+            Some(Json::Array(items)) => items
+                .iter()
+                .map(|i| {
+                    [
+                        text(Some(i), "key"),
+                        text(Some(i), "value"),
+                        text(Some(i), "path"),
+                    ]
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        SortKey {
+            check_id: text(x, "check_id"),
+            account: text(r, "account"),
+            resource_id: text(r, "id"),
+            status: rank(&STATUS_ORDER, json.get("status")),
+            message: text(x, "message"),
+            severity: rank(&SEVERITY_ORDER, json.get("severity")),
+            resource: [
+                text(r, "kind"),
+                text(r, "id"),
+                text(r, "display_name"),
+                text(r, "account"),
+            ],
+            tags: r.and_then(|r| r.get("tags")).map(Json::compact),
+            evidence,
+            plugin: text(x, "plugin"),
+            domain: text(x, "domain"),
+            id: id.to_owned(),
+        }
+    }
+}
+
+/// The report's finding order (see the module doc); ties broken by content id.
+pub(crate) fn compare(a: &StoredFinding, b: &StoredFinding) -> Ordering {
+    a.key.cmp(&b.key)
+}
+
+/// Sorts findings into the default order.
+pub(crate) fn sort_default(findings: &mut [StoredFinding]) {
+    findings.sort_by(compare);
+}
+
+/// The permutation that takes the default order to the report's order (`order[i]` is the
+/// default-order position of the report's `i`th finding), or `None` when they are the same.
+pub(crate) fn permutation(findings: &[StoredFinding]) -> Option<Vec<usize>> {
+    let mut idx: Vec<usize> = (0..findings.len()).collect();
+    idx.sort_by(|&i, &j| compare(&findings[i], &findings[j]));
+    if idx.iter().enumerate().all(|(pos, &i)| pos == i) {
+        return None;
+    }
+    // idx[pos] = report index at default position pos; invert it.
+    let mut order = vec![0; findings.len()];
+    for (pos, &i) in idx.iter().enumerate() {
+        order[i] = pos;
+    }
+    Some(order)
+}
+
+/// Applies a stored permutation to default-ordered findings.
+pub(crate) fn apply(sorted: Vec<StoredFinding>, order: &[usize]) -> Result<Vec<StoredFinding>> {
+    if order.len() != sorted.len() {
+        return Err(Error::Stored(format!(
+            "the run's finding order has {} entries for {} findings",
+            order.len(),
+            sorted.len()
+        )));
+    }
+    let mut slots: Vec<Option<StoredFinding>> = sorted.into_iter().map(Some).collect();
+    order
+        .iter()
+        .map(|&pos| {
+            slots
+                .get_mut(pos)
+                .and_then(Option::take)
+                .ok_or_else(|| Error::Stored("the run's finding order is not a permutation".into()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(check: &str, id: &str, status: &str) -> StoredFinding {
+        StoredFinding::new(
+            Json::parse(&format!(
+                r#"{{"check_id":"{check}","status":"{status}","resource":{{"kind":"user","id":"{id}"}}}}"#
+            ))
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn status_orders_by_rank_not_by_name() {
+        assert_eq!(
+            compare(&f("a", "x", "fail"), &f("a", "x", "error")),
+            Ordering::Less
+        );
+        assert_eq!(
+            compare(&f("a", "x", "pass"), &f("a", "x", "not-evaluable")),
+            Ordering::Greater
+        );
+        assert_eq!(
+            compare(&f("a", "y", "fail"), &f("b", "x", "fail")),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn permutation_round_trips() {
+        let report = vec![
+            f("b", "x", "fail"),
+            f("a", "x", "pass"),
+            f("a", "x", "fail"),
+        ];
+        let order = permutation(&report).unwrap();
+        let mut sorted = report.clone();
+        sort_default(&mut sorted);
+        let back = apply(sorted, &order).unwrap();
+        let ids = |v: &[StoredFinding]| v.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&back), ids(&report));
+        let mut sorted = report;
+        sort_default(&mut sorted);
+        assert_eq!(permutation(&sorted), None);
+    }
+}

@@ -1,0 +1,70 @@
+//! The store's tables and their versioned migrations, shared by both databases (the SQL below
+//! is the common subset of SQLite and PostgreSQL). `posture_meta.schema_version` says which
+//! migrations ran; a store with a newer version than [`SCHEMA_VERSION`] is refused, never
+//! rewritten.
+
+/// The newest schema version this code writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The table that marks a database as a posture history store.
+pub(crate) const META_TABLE: &str = "posture_meta";
+
+/// Migration `n` (index `n - 1`) brings a store from version `n - 1` to `n`.
+pub(crate) const MIGRATIONS: &[&[&str]] = &[&[
+    "CREATE TABLE posture_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE posture_runs (
+        seq BIGINT PRIMARY KEY,
+        run_id TEXT NOT NULL UNIQUE,
+        now TEXT NOT NULL,
+        now_micros BIGINT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        header TEXT NOT NULL,
+        snapshot_sha256 TEXT NOT NULL,
+        provenance TEXT NOT NULL,
+        config_sha256 TEXT,
+        waivers_sha256 TEXT,
+        plugins TEXT NOT NULL,
+        backfilled BOOLEAN NOT NULL,
+        finding_order TEXT,
+        receipt TEXT NOT NULL,
+        receipt_sha256 TEXT NOT NULL,
+        envelope TEXT
+    )",
+    "CREATE TABLE posture_blobs (sha256 TEXT PRIMARY KEY, json TEXT NOT NULL)",
+    "CREATE TABLE posture_intervals (
+        body TEXT NOT NULL,
+        dup BIGINT NOT NULL,
+        first_seq BIGINT NOT NULL,
+        last_seq BIGINT,
+        PRIMARY KEY (body, dup, first_seq)
+    )",
+    "CREATE INDEX posture_intervals_last ON posture_intervals (last_seq)",
+    "CREATE INDEX posture_intervals_first ON posture_intervals (first_seq)",
+    "CREATE TABLE posture_head (
+        id BIGINT PRIMARY KEY CHECK (id = 1),
+        seq BIGINT NOT NULL,
+        receipt_sha256 TEXT NOT NULL
+    )",
+]];
+
+/// What to do with a store found at `version`.
+pub(crate) fn plan(version: u32) -> Result<std::ops::Range<usize>, u32> {
+    if version > SCHEMA_VERSION {
+        Err(version)
+    } else {
+        Ok(version as usize..SCHEMA_VERSION as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_migration_per_version() {
+        assert_eq!(MIGRATIONS.len(), SCHEMA_VERSION as usize);
+        assert_eq!(plan(0), Ok(0..1));
+        assert_eq!(plan(1), Ok(1..1));
+        assert_eq!(plan(2), Err(2));
+    }
+}

@@ -174,11 +174,10 @@ impl Store {
 
     /// The run `run` names.
     pub fn resolve(&mut self, run: RunRef) -> Result<RunInfo> {
-        let seq = self.read(|tx| query::resolve(tx, run).map(|r| r.seq))?;
-        self.list_runs()?
-            .into_iter()
-            .find(|r| i64::try_from(r.seq).ok() == Some(seq))
-            .ok_or_else(|| Error::UnknownRun(run_id(u64::try_from(seq).unwrap_or(0))))
+        self.read(|tx| {
+            let row = query::resolve(tx, run)?;
+            query::info(tx, row)
+        })
     }
 
     /// The run's JSON report, byte-identical to what the scan printed.

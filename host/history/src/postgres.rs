@@ -93,8 +93,9 @@ impl PostgresBackend {
             )
             .map_err(err)?
             .iter()
-            .map(|r| r.get(0))
-            .collect();
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
         let version = if tables.iter().any(|t| t == META_TABLE) {
             let value: Option<String> = tx
                 .query_opt(
@@ -102,8 +103,10 @@ impl PostgresBackend {
                     &[],
                 )
                 .map_err(err)?
-                .map(|r| r.get(0));
-            crate::sqlite::parse_version(&location, value)?
+                .map(|r| r.try_get(0))
+                .transpose()
+                .map_err(err)?;
+            schema::parse_version(&location, value)?
         } else if tables.iter().any(|t| t.starts_with("posture_")) {
             return Err(Error::ForeignSchema { location });
         } else {
@@ -174,34 +177,34 @@ const RUN_COLUMNS: &str = "seq, run_id, now, now_micros, recorded_at, header, sn
     provenance, config_sha256, waivers_sha256, plugins, backfilled, finding_order, receipt, \
     receipt_sha256, envelope";
 
-fn run_row(r: &Row) -> RunRow {
-    RunRow {
-        seq: r.get(0),
-        run_id: r.get(1),
-        now: r.get(2),
-        now_micros: r.get(3),
-        recorded_at: r.get(4),
-        header: r.get(5),
-        snapshot_sha256: r.get(6),
-        provenance: r.get(7),
-        config_sha256: r.get(8),
-        waivers_sha256: r.get(9),
-        plugins: r.get(10),
-        backfilled: r.get(11),
-        finding_order: r.get(12),
-        receipt: r.get(13),
-        receipt_sha256: r.get(14),
-        envelope: r.get(15),
-    }
+fn run_row(r: &Row) -> Result<RunRow, postgres::Error> {
+    Ok(RunRow {
+        seq: r.try_get(0)?,
+        run_id: r.try_get(1)?,
+        now: r.try_get(2)?,
+        now_micros: r.try_get(3)?,
+        recorded_at: r.try_get(4)?,
+        header: r.try_get(5)?,
+        snapshot_sha256: r.try_get(6)?,
+        provenance: r.try_get(7)?,
+        config_sha256: r.try_get(8)?,
+        waivers_sha256: r.try_get(9)?,
+        plugins: r.try_get(10)?,
+        backfilled: r.try_get(11)?,
+        finding_order: r.try_get(12)?,
+        receipt: r.try_get(13)?,
+        receipt_sha256: r.try_get(14)?,
+        envelope: r.try_get(15)?,
+    })
 }
 
-fn interval_row(r: &Row) -> IntervalRow {
-    IntervalRow {
-        body: r.get(0),
-        dup: r.get(1),
-        first_seq: r.get(2),
-        last_seq: r.get(3),
-    }
+fn interval_row(r: &Row) -> Result<IntervalRow, postgres::Error> {
+    Ok(IntervalRow {
+        body: r.try_get(0)?,
+        dup: r.try_get(1)?,
+        first_seq: r.try_get(2)?,
+        last_seq: r.try_get(3)?,
+    })
 }
 
 fn split(keys: &[(String, i64)]) -> (Vec<&str>, Vec<i64>) {
@@ -220,7 +223,10 @@ impl PgTx<'_, '_> {
     ) -> Result<Vec<IntervalRow>> {
         let sql = format!("SELECT body, dup, first_seq, last_seq FROM posture_intervals {filter}");
         let rows = self.tx.query(&sql, args).map_err(|e| self.err(e))?;
-        Ok(rows.iter().map(interval_row).collect())
+        rows.iter()
+            .map(interval_row)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
     }
 }
 
@@ -233,10 +239,14 @@ impl Tx for PgTx<'_, '_> {
                 &[],
             )
             .map_err(|e| self.err(e))?;
-        Ok(row.map(|r| HeadRow {
-            seq: r.get(0),
-            receipt_sha256: r.get(1),
-        }))
+        row.map(|r| {
+            Ok(HeadRow {
+                seq: r.try_get(0)?,
+                receipt_sha256: r.try_get(1)?,
+            })
+        })
+        .transpose()
+        .map_err(|e| self.err(e))
     }
 
     fn newest_now(&mut self) -> Result<Option<(i64, String)>> {
@@ -247,7 +257,9 @@ impl Tx for PgTx<'_, '_> {
                 &[],
             )
             .map_err(|e| self.err(e))?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
+        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .transpose()
+            .map_err(|e| self.err(e))
     }
 
     fn open_intervals(&mut self) -> Result<Vec<IntervalRow>> {
@@ -312,7 +324,10 @@ impl Tx for PgTx<'_, '_> {
                 &[&ids],
             )
             .map_err(|e| self.err(e))?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
     }
 
     fn insert_run(&mut self, run: &RunRow) -> Result<()> {
@@ -349,13 +364,19 @@ impl Tx for PgTx<'_, '_> {
     fn runs(&mut self) -> Result<Vec<RunRow>> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM posture_runs ORDER BY seq");
         let rows = self.tx.query(&sql, &[]).map_err(|e| self.err(e))?;
-        Ok(rows.iter().map(run_row).collect())
+        rows.iter()
+            .map(run_row)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
     }
 
     fn run(&mut self, seq: i64) -> Result<Option<RunRow>> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM posture_runs WHERE seq = $1");
         let row = self.tx.query_opt(&sql, &[&seq]).map_err(|e| self.err(e))?;
-        Ok(row.as_ref().map(run_row))
+        row.as_ref()
+            .map(run_row)
+            .transpose()
+            .map_err(|e| self.err(e))
     }
 
     fn set_head(&mut self, head: &HeadRow) -> Result<()> {

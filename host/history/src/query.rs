@@ -165,45 +165,46 @@ fn number(v: Option<&Json>) -> u64 {
     }
 }
 
+/// What `list` shows of one run.
+pub(crate) fn info(tx: &mut dyn Tx, run: RunRow) -> Result<RunInfo> {
+    let header = header(tx, &run)?;
+    let member = |k: &str| {
+        header
+            .iter()
+            .find(|(key, _)| key == k)
+            .and_then(|(_, v)| v.as_ref())
+    };
+    let accounts = match member("snapshot").and_then(|s| s.get("accounts")) {
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let total = member("summary").and_then(|s| s.get("total"));
+    let counts = StatusCounts {
+        pass: number(total.and_then(|t| t.get("pass"))),
+        fail: number(total.and_then(|t| t.get("fail"))),
+        not_evaluable: number(total.and_then(|t| t.get("not_evaluable"))),
+        error: number(total.and_then(|t| t.get("error"))),
+    };
+    Ok(RunInfo {
+        seq: u64::try_from(run.seq).unwrap_or(0),
+        run_id: run.run_id,
+        now: run.now,
+        recorded_at: run.recorded_at,
+        accounts,
+        counts,
+        receipt_sha256: run.receipt_sha256,
+        backfilled: run.backfilled,
+        signed: run.envelope.is_some(),
+    })
+}
+
 /// The runs, by sequence.
 pub(crate) fn list(tx: &mut dyn Tx) -> Result<Vec<RunInfo>> {
     let runs = tx.runs()?;
-    let mut out = Vec::with_capacity(runs.len());
-    for run in runs {
-        let header = header(tx, &run)?;
-        let member = |k: &str| {
-            header
-                .iter()
-                .find(|(key, _)| key == k)
-                .and_then(|(_, v)| v.as_ref())
-        };
-        let accounts = match member("snapshot").and_then(|s| s.get("accounts")) {
-            Some(Json::Array(items)) => items
-                .iter()
-                .filter_map(|a| a.as_str().map(str::to_owned))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let total = member("summary").and_then(|s| s.get("total"));
-        let counts = StatusCounts {
-            pass: number(total.and_then(|t| t.get("pass"))),
-            fail: number(total.and_then(|t| t.get("fail"))),
-            not_evaluable: number(total.and_then(|t| t.get("not_evaluable"))),
-            error: number(total.and_then(|t| t.get("error"))),
-        };
-        out.push(RunInfo {
-            seq: u64::try_from(run.seq).unwrap_or(0),
-            run_id: run.run_id,
-            now: run.now,
-            recorded_at: run.recorded_at,
-            accounts,
-            counts,
-            receipt_sha256: run.receipt_sha256,
-            backfilled: run.backfilled,
-            signed: run.envelope.is_some(),
-        });
-    }
-    Ok(out)
+    runs.into_iter().map(|run| info(tx, run)).collect()
 }
 
 type Identity = (String, Option<String>, String, String);

@@ -56,6 +56,16 @@ pub(crate) fn plan(version: u32) -> Result<std::ops::Range<usize>, u32> {
     }
 }
 
+/// Parses the stored schema version; anything but a number means the tables are not ours.
+pub(crate) fn parse_version(location: &str, value: Option<String>) -> crate::Result<u32> {
+    value
+        .as_deref()
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| crate::Error::ForeignSchema {
+            location: location.to_owned(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

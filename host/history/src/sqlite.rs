@@ -94,7 +94,7 @@ impl SqliteBackend {
             let version = if tables.is_empty() {
                 return Err(Error::ReadOnly { location });
             } else {
-                parse_version(&location, stored_version(&self.conn).map_err(err)?)?
+                schema::parse_version(&location, stored_version(&self.conn).map_err(err)?)?
             };
             return schema::plan(version)
                 .map(|_| ())
@@ -103,6 +103,13 @@ impl SqliteBackend {
                     found,
                     supported: SCHEMA_VERSION,
                 });
+        }
+        if tables.iter().any(|t| t == META_TABLE)
+            && schema::parse_version(&location, stored_version(&self.conn).map_err(err)?)?
+                == SCHEMA_VERSION
+        {
+            // Up to date: no write lock, so a store on a read-only file still opens for reading.
+            return Ok(());
         }
         let tx = self
             .conn
@@ -114,7 +121,7 @@ impl SqliteBackend {
             .iter()
             .any(|t| t == META_TABLE);
         let version = if has_meta {
-            parse_version(&location, stored_version(&tx).map_err(err)?)?
+            schema::parse_version(&location, stored_version(&tx).map_err(err)?)?
         } else {
             0
         };
@@ -139,16 +146,6 @@ impl SqliteBackend {
         .map_err(err)?;
         tx.commit().map_err(err)
     }
-}
-
-/// Parses the stored schema version.
-pub(crate) fn parse_version(location: &str, value: Option<String>) -> Result<u32> {
-    value
-        .as_deref()
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| Error::ForeignSchema {
-            location: location.to_owned(),
-        })
 }
 
 impl Backend for SqliteBackend {

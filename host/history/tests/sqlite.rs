@@ -168,3 +168,11 @@ fn a_missing_read_only_store_is_an_error() {
     assert!(Store::open_sqlite_read_only(&fx.path).is_err());
     assert!(!fx.path.exists());
 }
+
+#[test]
+fn a_directory_or_a_missing_parent_is_an_error_not_a_panic() {
+    let fx = Sqlite::new();
+    assert!(Store::open(&fx.dir.path().display().to_string()).is_err());
+    let missing = fx.dir.path().join("no/such/dir/history.db");
+    assert!(Store::open(&missing.display().to_string()).is_err());
+}

@@ -137,7 +137,7 @@ pub(crate) fn findings(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<StoredFindin
     let mut parsed: HashMap<String, StoredFinding> = HashMap::new();
     for (id, text) in tx.blobs(&ids)? {
         let json = Json::parse(&text).map_err(stored("finding body"))?;
-        parsed.insert(id, StoredFinding::new(json));
+        parsed.insert(id.clone(), StoredFinding::stored(id, json));
     }
     let mut list = intervals
         .iter()

@@ -27,6 +27,18 @@ pub(crate) struct StoredFinding {
 }
 
 impl StoredFinding {
+    /// A body read back from the store under content id `id`, for rendering: no digests
+    /// recomputed (`verify` does that), `text` and `canonical_sha256` left empty.
+    pub(crate) fn stored(id: String, json: Json) -> StoredFinding {
+        StoredFinding {
+            key: SortKey::new(&json, &id),
+            id,
+            canonical_sha256: String::new(),
+            text: String::new(),
+            json,
+        }
+    }
+
     /// Builds from a parsed body.
     pub(crate) fn new(json: Json) -> StoredFinding {
         let text = json.compact();

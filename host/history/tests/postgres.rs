@@ -104,6 +104,7 @@ backend_suite!(Postgres::new();
     signed_receipts_verify_with_the_key_only,
     queries_name_runs_and_findings,
     exported_receipts_check_offline,
+    receipt_digests_rederive_from_the_report,
     newer_schema_is_refused_untouched,
     reopening_keeps_the_history,
     tamper_finding_body_edited,

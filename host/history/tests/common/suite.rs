@@ -356,6 +356,49 @@ pub fn queries_name_runs_and_findings(fx: &dyn Fixture) {
     );
 }
 
+/// The Python script after `marker` in docs/history.md, written to `dir`.
+fn doc_script(marker: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let doc = std::fs::read_to_string(workspace_root().join("docs/history.md")).unwrap();
+    let script = doc
+        .split(marker)
+        .nth(1)
+        .and_then(|s| s.split("```python\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .unwrap_or_else(|| panic!("docs/history.md has no script after {marker}"));
+    let file = dir.join("script.py");
+    std::fs::write(&file, script).unwrap();
+    file
+}
+
+/// The report digests recipe of docs/history.md agrees with the receipt.
+pub fn receipt_digests_rederive_from_the_report(fx: &dyn Fixture) {
+    let mut store = open(fx);
+    let acme =
+        std::fs::read_to_string(workspace_root().join("tests/expected/acme.report.json")).unwrap();
+    store
+        .record(&new_run("2026-11-22T12:00:00Z", acme), None)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, store.run_report(RunRef::Latest(0)).unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(doc_script("<!-- report-digests -->", dir.path()))
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let receipt = store.receipt(RunRef::Latest(0)).unwrap();
+    let expected = format!(
+        "header_sha256 {}\nfindings_sha256 {}\n",
+        receipt.header_sha256, receipt.findings_sha256
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+}
+
 /// The auditor's check in docs/history.md, extracted and run with python3.
 pub fn exported_receipts_check_offline(fx: &dyn Fixture) {
     let mut store = open(fx);
@@ -367,15 +410,7 @@ pub fn exported_receipts_check_offline(fx: &dyn Fixture) {
     let mut out = Vec::new();
     assert_eq!(store.export_receipts(&mut out).unwrap(), 4);
     std::fs::write(&file, &out).unwrap();
-    let doc = std::fs::read_to_string(workspace_root().join("docs/history.md")).unwrap();
-    let script = doc
-        .split("<!-- auditor-check -->")
-        .nth(1)
-        .and_then(|s| s.split("```python\n").nth(1))
-        .and_then(|s| s.split("```").next())
-        .expect("docs/history.md has the auditor's check");
-    let script_file = dir.path().join("check.py");
-    std::fs::write(&script_file, script).unwrap();
+    let script_file = doc_script("<!-- auditor-check -->", dir.path());
     let run = |path: &std::path::Path| {
         std::process::Command::new("python3")
             .arg(&script_file)

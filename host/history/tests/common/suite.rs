@@ -3,7 +3,7 @@
 //! offline receipt check, schema versions (tamper cases live in `tamper.rs`).
 
 use super::*;
-use posture_history::{Error, FindingFilter, ProblemKind, RunRef, Store, keys};
+use posture_history::{Error, FindingFilter, NewRun, ProblemKind, RunRef, Store, keys};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 

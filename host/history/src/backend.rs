@@ -40,6 +40,20 @@ pub(crate) struct IntervalRow {
     pub last_seq: Option<i64>,
 }
 
+/// One content-addressed blob (table `posture_blobs`): plain text (schema version 1's rows,
+/// `packed` `None`) or a zstd frame of it (`json` empty), against dictionary `dict` if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BlobRow {
+    /// sha256 of the JSON text.
+    pub id: String,
+    /// The text, when stored plain.
+    pub json: String,
+    /// The text compressed.
+    pub packed: Option<Vec<u8>>,
+    /// The dictionary `packed` was compressed with (table `posture_dicts`).
+    pub dict: Option<i64>,
+}
+
 /// The tail record (table `posture_head`): the newest run, written with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct HeadRow {
@@ -63,10 +77,16 @@ pub(crate) trait Tx {
     fn close_intervals(&mut self, keys: &[(String, i64)], last_seq: i64) -> Result<()>;
     /// Opens intervals of `(body, dup)` at `first_seq`.
     fn open_new_intervals(&mut self, keys: &[(String, i64)], first_seq: i64) -> Result<()>;
-    /// Stores blobs not yet stored (`(sha256, json)`).
-    fn insert_blobs(&mut self, blobs: &[(String, String)]) -> Result<()>;
+    /// Stores blobs not yet stored.
+    fn insert_blobs(&mut self, blobs: &[BlobRow]) -> Result<()>;
     /// Reads blobs by id; absent ids are left out.
-    fn blobs(&mut self, ids: &[String]) -> Result<Vec<(String, String)>>;
+    fn blobs(&mut self, ids: &[String]) -> Result<Vec<BlobRow>>;
+    /// The blobs of the intervals that cover `seq` (one query; absent ones left out).
+    fn blobs_at(&mut self, seq: i64) -> Result<Vec<BlobRow>>;
+    /// Every compression dictionary, `(id, bytes)`.
+    fn dicts(&mut self) -> Result<Vec<(i64, Vec<u8>)>>;
+    /// Stores a compression dictionary.
+    fn insert_dict(&mut self, id: i64, bytes: &[u8]) -> Result<()>;
     /// Stores a run.
     fn insert_run(&mut self, run: &RunRow) -> Result<()>;
     /// Every run, by sequence.

@@ -67,8 +67,73 @@ pub(crate) fn canonical_sha256<T: Serialize>(value: &T) -> String {
 }
 
 /// Pretty text exactly as `serde_json::to_string_pretty` prints it.
+#[cfg(test)]
 pub(crate) fn pretty(value: &Json) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+fn newline(out: &mut String, depth: usize) {
+    out.push('\n');
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+/// Appends `compact` (JSON text with no whitespace between tokens, as [`Json::compact`]
+/// prints it) pretty-printed exactly as `serde_json::to_string_pretty` prints the value, its
+/// opening line continuing a line already indented `depth` levels: the same bytes as
+/// [`pretty`] of the parsed value, without parsing or re-escaping anything.
+pub(crate) fn pretty_compact_into(out: &mut String, compact: &str, depth: usize) {
+    let b = compact.as_bytes();
+    let mut depth = depth;
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                if b.get(i + 1) == Some(&close) {
+                    i += 2;
+                    continue;
+                }
+                out.push_str(&compact[start..=i]);
+                depth += 1;
+                newline(out, depth);
+                i += 1;
+                start = i;
+            }
+            b'}' | b']' => {
+                out.push_str(&compact[start..i]);
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                start = i;
+                i += 1;
+            }
+            b',' => {
+                out.push_str(&compact[start..=i]);
+                newline(out, depth);
+                i += 1;
+                start = i;
+            }
+            b':' => {
+                out.push_str(&compact[start..=i]);
+                out.push(' ');
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&compact[start.min(b.len())..]);
 }
 
 impl Serialize for Json {
@@ -168,6 +233,27 @@ mod tests {
             v.compact(),
             r#"{"z":1,"a":[1.5,"\u0001é\""],"m":{},"e":[]}"#
         );
+    }
+
+    #[test]
+    fn compact_text_reindents_like_the_pretty_printer() {
+        let texts = [
+            r#"{"z":1,"a":[1.5,"\u0001é\"",{"k":"v: [x], {y}","e":[],"o":{}}],"m":{},"e":[]}"#,
+            r#"[[],[[]],{"a":{"b":{"c":[null,true,false,-1e-7]}}},"\\",""]"#,
+            r#""just a string, with: {brackets} [and] \"quotes\"""#,
+            "42",
+            "[]",
+            "{}",
+        ];
+        for text in texts {
+            let v = Json::parse(text).unwrap();
+            for depth in [0, 1, 2] {
+                let mut out = String::new();
+                pretty_compact_into(&mut out, &v.compact(), depth);
+                let want = pretty(&v).replace('\n', &format!("\n{}", "  ".repeat(depth)));
+                assert_eq!(out, want, "{text} at depth {depth}");
+            }
+        }
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod dsse;
 mod error;
 mod json;
 pub mod keys;
+mod pack;
 mod postgres;
 mod query;
 mod receipt;
@@ -186,10 +187,7 @@ impl Store {
             let row = query::resolve(tx, run)?;
             let header = query::header(tx, &row)?;
             let findings = query::findings(tx, &row)?;
-            Ok(report::render(
-                header,
-                findings.into_iter().map(|f| f.json).collect(),
-            ))
+            Ok(report::render(&header, &findings))
         })
     }
 

@@ -7,7 +7,7 @@
 //! socket, or behind a TLS-terminating tunnel. A URL that asks for `sslmode=require` fails to
 //! connect rather than silently downgrading.
 
-use crate::backend::{Backend, HeadRow, IntervalRow, RunRow, Tx};
+use crate::backend::{Backend, BlobRow, HeadRow, IntervalRow, RunRow, Tx};
 use crate::error::{Error, Result};
 use crate::schema::{self, META_TABLE, MIGRATIONS, SCHEMA_VERSION};
 use postgres::error::SqlState;
@@ -207,6 +207,15 @@ fn interval_row(r: &Row) -> Result<IntervalRow, postgres::Error> {
     })
 }
 
+fn blob_row(r: &Row) -> Result<BlobRow, postgres::Error> {
+    Ok(BlobRow {
+        id: r.try_get(0)?,
+        json: r.try_get(1)?,
+        packed: r.try_get(2)?,
+        dict: r.try_get(3)?,
+    })
+}
+
 fn split(keys: &[(String, i64)]) -> (Vec<&str>, Vec<i64>) {
     keys.iter().map(|(b, d)| (b.as_str(), *d)).unzip()
 }
@@ -302,31 +311,70 @@ impl Tx for PgTx<'_, '_> {
             .map_err(|e| self.err(e))
     }
 
-    fn insert_blobs(&mut self, blobs: &[(String, String)]) -> Result<()> {
-        let (ids, texts): (Vec<&str>, Vec<&str>) =
-            blobs.iter().map(|(i, t)| (i.as_str(), t.as_str())).unzip();
+    fn insert_blobs(&mut self, blobs: &[BlobRow]) -> Result<()> {
+        let ids: Vec<&str> = blobs.iter().map(|b| b.id.as_str()).collect();
+        let texts: Vec<&str> = blobs.iter().map(|b| b.json.as_str()).collect();
+        let packed: Vec<Option<&[u8]>> = blobs.iter().map(|b| b.packed.as_deref()).collect();
+        let dicts: Vec<Option<i64>> = blobs.iter().map(|b| b.dict).collect();
         self.tx
             .execute(
-                "INSERT INTO posture_blobs (sha256, json)
-                 SELECT * FROM unnest($1::text[], $2::text[])
+                "INSERT INTO posture_blobs (sha256, json, packed, dict)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])
                  ON CONFLICT (sha256) DO NOTHING",
-                &[&ids, &texts],
+                &[&ids, &texts, &packed, &dicts],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
 
-    fn blobs(&mut self, ids: &[String]) -> Result<Vec<(String, String)>> {
+    fn blobs(&mut self, ids: &[String]) -> Result<Vec<BlobRow>> {
         let rows = self
             .tx
             .query(
-                "SELECT sha256, json FROM posture_blobs WHERE sha256 = ANY($1)",
+                "SELECT sha256, json, packed, dict FROM posture_blobs WHERE sha256 = ANY($1)",
                 &[&ids],
             )
             .map_err(|e| self.err(e))?;
         rows.iter()
+            .map(blob_row)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    fn blobs_at(&mut self, seq: i64) -> Result<Vec<BlobRow>> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT sha256, json, packed, dict FROM posture_blobs WHERE sha256 IN
+                 (SELECT body FROM posture_intervals
+                  WHERE first_seq <= $1 AND (last_seq IS NULL OR last_seq >= $1))",
+                &[&seq],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(blob_row)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    fn dicts(&mut self) -> Result<Vec<(i64, Vec<u8>)>> {
+        let rows = self
+            .tx
+            .query("SELECT id, bytes FROM posture_dicts ORDER BY id", &[])
+            .map_err(|e| self.err(e))?;
+        rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    fn insert_dict(&mut self, id: i64, bytes: &[u8]) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO posture_dicts (id, bytes) VALUES ($1, $2)",
+                &[&id, &bytes],
+            )
+            .map(|_| ())
             .map_err(|e| self.err(e))
     }
 

@@ -5,6 +5,7 @@
 use crate::backend::{RunRow, Tx};
 use crate::error::{Error, Result};
 use crate::json::Json;
+use crate::pack;
 use crate::receipt::RunRef;
 use crate::report::{self, StoredFinding};
 use serde::Serialize;
@@ -110,7 +111,7 @@ pub(crate) fn header(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<(String, Optio
     let members: Vec<(String, Option<String>)> =
         serde_json::from_str(&run.header).map_err(stored("run header"))?;
     let ids: Vec<String> = members.iter().filter_map(|(_, id)| id.clone()).collect();
-    let texts: HashMap<String, String> = tx.blobs(&ids)?.into_iter().collect();
+    let texts = pack::read(tx, &ids)?;
     members
         .into_iter()
         .map(|(key, id)| {
@@ -119,7 +120,9 @@ pub(crate) fn header(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<(String, Optio
                 Some(id) => {
                     let text = texts
                         .get(&id)
-                        .ok_or_else(|| Error::Stored(format!("header blob {id} is missing")))?;
+                        .ok_or_else(|| Error::Stored(format!("header blob {id} is missing")))?
+                        .as_ref()
+                        .map_err(|e| Error::Stored(format!("header blob {id}: {e}")))?;
                     Some(Json::parse(text).map_err(stored("header blob"))?)
                 }
             };
@@ -131,23 +134,33 @@ pub(crate) fn header(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<(String, Optio
 /// A run's findings in report order.
 pub(crate) fn findings(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<StoredFinding>> {
     let intervals = tx.intervals_at(run.seq)?;
-    let mut ids: Vec<String> = intervals.iter().map(|i| i.body.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let mut parsed: HashMap<String, StoredFinding> = HashMap::new();
-    for (id, text) in tx.blobs(&ids)? {
+    let rows = tx.blobs_at(run.seq)?;
+    let mut parsed: HashMap<String, StoredFinding> = HashMap::with_capacity(rows.len());
+    for (id, text) in pack::Unpacker::new(tx)?.texts(rows) {
+        let text = text.map_err(|e| Error::Stored(format!("finding body {id}: {e}")))?;
         let json = Json::parse(&text).map_err(stored("finding body"))?;
-        parsed.insert(id.clone(), StoredFinding::stored(id, json));
+        parsed.insert(id.clone(), StoredFinding::stored(id, text, json));
     }
-    let mut list = intervals
-        .iter()
-        .map(|i| {
-            parsed
-                .get(&i.body)
-                .cloned()
-                .ok_or_else(|| Error::Stored(format!("finding body {} is missing", i.body)))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // Each body once, moved out of the map; a body a run holds more than once is copied.
+    let mut copies: HashMap<&str, usize> = HashMap::new();
+    for i in &intervals {
+        *copies.entry(i.body.as_str()).or_default() += 1;
+    }
+    let mut list = Vec::with_capacity(intervals.len());
+    for i in &intervals {
+        let n = copies.get_mut(i.body.as_str()).map_or(0, |n| {
+            *n -= 1;
+            *n
+        });
+        let finding = if n == 0 {
+            parsed.remove(&i.body)
+        } else {
+            parsed.get(&i.body).cloned()
+        };
+        list.push(
+            finding.ok_or_else(|| Error::Stored(format!("finding body {} is missing", i.body)))?,
+        );
+    }
     report::sort_default(&mut list);
     match &run.finding_order {
         None => Ok(list),
@@ -229,10 +242,9 @@ pub(crate) fn history(tx: &mut dyn Tx, filter: &FindingFilter) -> Result<Vec<Fin
     let mut ids: Vec<String> = intervals.iter().map(|i| i.body.clone()).collect();
     ids.sort();
     ids.dedup();
-    let bodies: HashMap<String, Json> = tx
-        .blobs(&ids)?
+    let bodies: HashMap<String, Json> = pack::read(tx, &ids)?
         .into_iter()
-        .filter_map(|(id, text)| Json::parse(&text).ok().map(|j| (id, j)))
+        .filter_map(|(id, text)| Json::parse(&text.ok()?).ok().map(|j| (id, j)))
         .collect();
     // identity -> (first, last, body of the last sighting)
     let mut seen: BTreeMap<Identity, (i64, i64, &Json)> = BTreeMap::new();

@@ -8,6 +8,7 @@ use crate::dsse;
 use crate::error::{Error, Result};
 use crate::json::{Json, canonical_sha256};
 use crate::keys::SigningKey;
+use crate::pack::Packer;
 use crate::receipt::{RECEIPT_SCHEMA, Receipt, run_id};
 use crate::report::{self, StoredFinding};
 use crate::{NewRun, Recorded};
@@ -117,7 +118,13 @@ pub(crate) fn record(
         }
         tx.close_intervals(&gone, seq - 1)?;
         tx.open_new_intervals(&new, seq)?;
-        tx.insert_blobs(&new_blobs)?;
+        let texts: Vec<&str> = split.findings.iter().map(|f| f.text.as_str()).collect();
+        let mut packer = Packer::for_recording(tx, &texts)?;
+        let rows = new_blobs
+            .iter()
+            .map(|(id, text)| packer.pack(id.clone(), text))
+            .collect::<Result<Vec<_>>>()?;
+        tx.insert_blobs(&rows)?;
         let receipt = Receipt {
             schema: RECEIPT_SCHEMA.into(),
             run: run_id(seq as u64),

@@ -27,14 +27,15 @@ pub(crate) struct StoredFinding {
 }
 
 impl StoredFinding {
-    /// A body read back from the store under content id `id`, for rendering: no digests
-    /// recomputed (`verify` does that), `text` and `canonical_sha256` left empty.
-    pub(crate) fn stored(id: String, json: Json) -> StoredFinding {
+    /// A body read back from the store under content id `id` (its stored compact `text`),
+    /// for rendering: no digests recomputed (`verify` does that), `canonical_sha256` left
+    /// empty.
+    pub(crate) fn stored(id: String, text: String, json: Json) -> StoredFinding {
         StoredFinding {
             key: SortKey::new(&json, &id),
             id,
             canonical_sha256: String::new(),
-            text: String::new(),
+            text,
             json,
         }
     }
@@ -105,19 +106,35 @@ pub(crate) fn findings_sha256<'a>(canonical_digests: impl Iterator<Item = &'a st
     hex::encode(h.finalize())
 }
 
-/// Puts a report back together and prints it as the scan did (pretty, trailing newline).
-pub(crate) fn render(header: Vec<(String, Option<Json>)>, findings: Vec<Json>) -> String {
-    let mut findings = Some(findings);
-    let members = header
-        .into_iter()
-        .map(|(k, v)| {
-            let v = v.unwrap_or_else(|| Json::Array(findings.take().unwrap_or_default()));
-            (k, v)
-        })
-        .collect();
-    let mut text = crate::json::pretty(&Json::Object(members));
-    text.push('\n');
-    text
+/// Puts a report back together and prints it as the scan did (pretty, trailing newline):
+/// the bytes `serde_json::to_string_pretty` prints for the whole report, each finding's
+/// stored compact text re-indented in place rather than parsed and printed again.
+pub(crate) fn render(header: &[(String, Option<Json>)], findings: &[StoredFinding]) -> String {
+    let body: usize = findings.iter().map(|f| f.text.len() * 2).sum();
+    let mut out = String::with_capacity(body + 4096);
+    if header.is_empty() {
+        return "{}\n".into();
+    }
+    out.push('{');
+    for (n, (key, value)) in header.iter().enumerate() {
+        out.push_str(if n == 0 { "\n  " } else { ",\n  " });
+        out.push_str(&serde_json::to_string(key).unwrap_or_default());
+        out.push_str(": ");
+        match value {
+            Some(v) => crate::json::pretty_compact_into(&mut out, &v.compact(), 1),
+            None if findings.is_empty() => out.push_str("[]"),
+            None => {
+                out.push('[');
+                for (i, f) in findings.iter().enumerate() {
+                    out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+                    crate::json::pretty_compact_into(&mut out, &f.text, 2);
+                }
+                out.push_str("\n  ]");
+            }
+        }
+    }
+    out.push_str("\n}\n");
+    out
 }
 
 const STATUS_ORDER: [&str; 4] = ["fail", "error", "not-evaluable", "pass"];
@@ -274,6 +291,23 @@ mod tests {
             compare(&f("a", "y", "fail"), &f("b", "x", "fail")),
             Ordering::Less
         );
+    }
+
+    #[test]
+    fn render_prints_what_the_pretty_printer_prints() {
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/expected/acme.report.json"
+        );
+        let acme = std::fs::read_to_string(root).unwrap();
+        for text in [
+            acme.as_str(),
+            "{\n  \"findings\": []\n}\n",
+            "{\n  \"a\": {},\n  \"findings\": [\n    {}\n  ],\n  \"findings\": 1\n}\n",
+        ] {
+            let split = split(text).unwrap();
+            assert_eq!(render(&split.header, &split.findings), text);
+        }
     }
 
     #[test]

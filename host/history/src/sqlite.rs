@@ -2,7 +2,7 @@
 //! each other, `BEGIN IMMEDIATE` for recording (one writer at a time, whole run or nothing),
 //! and the mapping of SQLite's error codes to the store's typed errors.
 
-use crate::backend::{Backend, HeadRow, IntervalRow, RunRow, Tx};
+use crate::backend::{Backend, BlobRow, HeadRow, IntervalRow, RunRow, Tx};
 use crate::error::{Error, Result};
 use crate::schema::{self, META_TABLE, MIGRATIONS, SCHEMA_VERSION};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -215,6 +215,15 @@ fn interval_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IntervalRow> {
     })
 }
 
+fn blob_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BlobRow> {
+    Ok(BlobRow {
+        id: r.get(0)?,
+        json: r.get(1)?,
+        packed: r.get(2)?,
+        dict: r.get(3)?,
+    })
+}
+
 impl SqliteTx<'_> {
     fn intervals(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<IntervalRow>> {
         let sql = format!("SELECT body, dup, first_seq, last_seq FROM posture_intervals {filter}");
@@ -297,34 +306,68 @@ impl Tx for SqliteTx<'_> {
         run().map_err(|e| map_err(self.location, e))
     }
 
-    fn insert_blobs(&mut self, blobs: &[(String, String)]) -> Result<()> {
+    fn insert_blobs(&mut self, blobs: &[BlobRow]) -> Result<()> {
         let run = || -> rusqlite::Result<()> {
             let mut stmt = self.conn.prepare_cached(
-                "INSERT INTO posture_blobs (sha256, json) VALUES (?1, ?2)
+                "INSERT INTO posture_blobs (sha256, json, packed, dict) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (sha256) DO NOTHING",
             )?;
-            for (id, json) in blobs {
-                stmt.execute(params![id, json])?;
+            for b in blobs {
+                stmt.execute(params![b.id, b.json, b.packed, b.dict])?;
             }
             Ok(())
         };
         run().map_err(|e| map_err(self.location, e))
     }
 
-    fn blobs(&mut self, ids: &[String]) -> Result<Vec<(String, String)>> {
-        let run = || -> rusqlite::Result<Vec<(String, String)>> {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT json FROM posture_blobs WHERE sha256 = ?1")?;
+    fn blobs(&mut self, ids: &[String]) -> Result<Vec<BlobRow>> {
+        let run = || -> rusqlite::Result<Vec<BlobRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT sha256, json, packed, dict FROM posture_blobs WHERE sha256 = ?1",
+            )?;
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some(json) = stmt.query_row([id], |r| r.get(0)).optional()? {
-                    out.push((id.clone(), json));
+                if let Some(row) = stmt.query_row([id], blob_row).optional()? {
+                    out.push(row);
                 }
             }
             Ok(out)
         };
         run().map_err(|e| map_err(self.location, e))
+    }
+
+    fn blobs_at(&mut self, seq: i64) -> Result<Vec<BlobRow>> {
+        let run = || -> rusqlite::Result<Vec<BlobRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT sha256, json, packed, dict FROM posture_blobs WHERE sha256 IN
+                 (SELECT body FROM posture_intervals
+                  WHERE first_seq <= ?1 AND (last_seq IS NULL OR last_seq >= ?1))",
+            )?;
+            let rows = stmt.query_map([seq], blob_row)?;
+            rows.collect()
+        };
+        run().map_err(|e| map_err(self.location, e))
+    }
+
+    fn dicts(&mut self) -> Result<Vec<(i64, Vec<u8>)>> {
+        let run = || -> rusqlite::Result<Vec<(i64, Vec<u8>)>> {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, bytes FROM posture_dicts ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        run().map_err(|e| map_err(self.location, e))
+    }
+
+    fn insert_dict(&mut self, id: i64, bytes: &[u8]) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO posture_dicts (id, bytes) VALUES (?1, ?2)",
+                params![id, bytes],
+            )
+            .map(|_| ())
+            .map_err(|e| map_err(self.location, e))
     }
 
     fn insert_run(&mut self, run: &RunRow) -> Result<()> {

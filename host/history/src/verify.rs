@@ -119,18 +119,22 @@ fn bodies(
     ids.sort();
     ids.dedup();
     let mut keyed: Vec<(SortKey, BodyInfo)> = Vec::with_capacity(ids.len());
+    let unpacker = crate::pack::Unpacker::new(tx)?;
     for chunk in ids.chunks(2000) {
-        for (id, text) in tx.blobs(chunk)? {
-            let (key, info) = match Json::parse(&text) {
-                Ok(json) => (
+        let rows = tx.blobs(chunk)?;
+        for (id, text) in unpacker.texts(rows) {
+            let (key, info) = match text.as_deref().map(Json::parse) {
+                Ok(Ok(json)) => (
                     SortKey::new(&json, &id),
                     BodyInfo {
                         intact: sha256_hex(json.compact().as_bytes()) == id
-                            && sha256_hex(text.as_bytes()) == id,
+                            && text
+                                .as_deref()
+                                .is_ok_and(|t| sha256_hex(t.as_bytes()) == id),
                         canonical_sha256: sha256_hex(&json.canonical()),
                     },
                 ),
-                Err(_) => (
+                _ => (
                     SortKey::new(&Json::Null, &id),
                     BodyInfo {
                         intact: false,
@@ -154,13 +158,13 @@ fn bodies(
 fn header_sha256(tx: &mut dyn Tx, run: &RunRow) -> Option<String> {
     let members: Vec<(String, Option<String>)> = serde_json::from_str(&run.header).ok()?;
     let ids: Vec<String> = members.iter().filter_map(|(_, id)| id.clone()).collect();
-    let texts: HashMap<String, String> = tx.blobs(&ids).ok()?.into_iter().collect();
+    let texts = crate::pack::read(tx, &ids).ok()?;
     let mut header = Vec::with_capacity(members.len());
     for (key, id) in members {
         let value = match id {
             None => None,
             Some(id) => {
-                let text = texts.get(&id)?;
+                let text = texts.get(&id)?.as_ref().ok()?;
                 if sha256_hex(text.as_bytes()) != id {
                     return None;
                 }

@@ -107,6 +107,7 @@ backend_suite!(Postgres::new();
     receipt_digests_rederive_from_the_report,
     newer_schema_is_refused_untouched,
     reopening_keeps_the_history,
+    version_1_store_opens_reads_and_records,
     tamper_finding_body_edited,
     tamper_interval_edited,
     tamper_header_edited,

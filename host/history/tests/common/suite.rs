@@ -456,12 +456,12 @@ pub fn newer_schema_is_refused_untouched(fx: &dyn Fixture) {
         Err(
             e @ Error::NewerSchema {
                 found: 99,
-                supported: 1,
+                supported: posture_history::schema::SCHEMA_VERSION,
                 ..
             },
         ) => {
             let msg = e.to_string();
-            assert!(msg.contains("99") && msg.contains('1'), "{msg}");
+            assert!(msg.contains("99") && msg.contains('2'), "{msg}");
         }
         other => panic!("expected NewerSchema, got {other:?}"),
     }
@@ -470,6 +470,91 @@ pub fn newer_schema_is_refused_untouched(fx: &dyn Fixture) {
         99
     );
     assert_eq!(fx.query_i64("SELECT count(*) FROM posture_runs"), 1);
+}
+
+/// A store as schema version 1 wrote it: blobs as plain text, no dictionaries, the intervals'
+/// secondary indexes. Made from one written now (the runs of `days` with `n` findings) by
+/// putting every blob back as its text.
+fn downgrade_to_v1(fx: &dyn Fixture, n: usize, days: &[u32]) {
+    let mut texts = Vec::new();
+    for &day in days {
+        let findings = findings(n, day);
+        texts.extend(findings.iter().map(|f| serde_json::to_string(f).unwrap()));
+        // The header members are `serde_json::Value`s: their members print sorted either way.
+        let value: serde_json::Value =
+            serde_json::from_str(&report_text(&day_now(day), &findings)).unwrap();
+        for (key, member) in value.as_object().unwrap() {
+            if key != "findings" {
+                texts.push(serde_json::to_string(member).unwrap());
+            }
+        }
+    }
+    let mut sql: Vec<String> = texts
+        .iter()
+        .map(|t| {
+            format!(
+                "UPDATE posture_blobs SET json = '{}', packed = NULL WHERE sha256 = '{}'",
+                t.replace('\'', "''"),
+                posture_sha256(t.as_bytes())
+            )
+        })
+        .collect();
+    sql.extend(
+        [
+            "ALTER TABLE posture_blobs DROP COLUMN packed",
+            "ALTER TABLE posture_blobs DROP COLUMN dict",
+            "DROP TABLE posture_dicts",
+            "CREATE INDEX posture_intervals_last ON posture_intervals (last_seq)",
+            "CREATE INDEX posture_intervals_first ON posture_intervals (first_seq)",
+            "UPDATE posture_meta SET value = '1' WHERE key = 'schema_version'",
+        ]
+        .map(str::to_owned),
+    );
+    fx.exec(&sql.join(";\n"));
+    assert_eq!(
+        fx.query_i64("SELECT count(*) FROM posture_blobs WHERE json = ''"),
+        0,
+        "every blob back as plain text"
+    );
+}
+
+pub fn version_1_store_opens_reads_and_records(fx: &dyn Fixture) {
+    let runs: Vec<NewRun> = (0..3).map(|day| day_run(60, day)).collect();
+    let mut store = open(fx);
+    for run in &runs[..2] {
+        store.record(run, None).unwrap();
+    }
+    drop(store);
+    downgrade_to_v1(fx, 60, &[0, 1]);
+    let mut store = open(fx);
+    assert_eq!(
+        fx.query_i64("SELECT CAST(value AS BIGINT) FROM posture_meta"),
+        i64::from(posture_history::schema::SCHEMA_VERSION)
+    );
+    for (seq, run) in runs[..2].iter().enumerate() {
+        assert!(store.run_report(RunRef::Seq(seq as u64 + 1)).unwrap() == run.report);
+    }
+    assert_verifies(&mut store);
+    // New rows are compressed beside the old plain ones, and both read back.
+    store.record(&runs[2], None).unwrap();
+    assert!(fx.query_i64("SELECT count(*) FROM posture_blobs WHERE packed IS NOT NULL") > 0);
+    for (seq, run) in runs.iter().enumerate() {
+        assert!(store.run_report(RunRef::Seq(seq as u64 + 1)).unwrap() == run.report);
+    }
+    assert_verifies(&mut store);
+    // A plain row edited is still caught.
+    fx.exec(
+        "UPDATE posture_blobs SET json = replace(json, '\"message\":\"', '\"message\":\"edited ')
+         WHERE packed IS NULL AND json LIKE '%\"message\"%'",
+    );
+    let v = store.verify(&[]).unwrap();
+    assert!(
+        matches!(
+            v.problem.map(|p| p.kind),
+            Some(ProblemKind::FindingsChanged(_))
+        ),
+        "edited plain rows go unnoticed"
+    );
 }
 
 pub fn reopening_keeps_the_history(fx: &dyn Fixture) {

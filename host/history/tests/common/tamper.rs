@@ -35,14 +35,46 @@ fn expect(fx: &dyn Fixture, sql: &str, seq: u64, kind: fn(&ProblemKind) -> bool)
 const RUN_COLUMNS: &str = "now, now_micros, recorded_at, header, snapshot_sha256, provenance, \
     config_sha256, waivers_sha256, plugins, backfilled, finding_order, receipt, receipt_sha256, envelope";
 
+/// The first body recorded in run 3.
+const RUN_3_BODY: &str = "(SELECT body FROM posture_intervals GROUP BY body
+                          HAVING min(first_seq) = 3 ORDER BY body LIMIT 1)";
+
 pub fn tamper_finding_body_edited(fx: &dyn Fixture) {
+    // Rewritten as a plain-text row (schema version 1's format).
     expect(
         fx,
-        "UPDATE posture_blobs SET json = replace(json, '\"message\":\"', '\"message\":\"edited ')
-         WHERE sha256 = (SELECT body FROM posture_intervals GROUP BY body
-                         HAVING min(first_seq) = 3 ORDER BY body LIMIT 1)",
+        &format!(
+            "UPDATE posture_blobs SET packed = NULL, dict = NULL,
+             json = '{{\"check_id\":\"iam.check-0\",\"status\":\"pass\"}}'
+             WHERE sha256 = {RUN_3_BODY}"
+        ),
         3,
         |k| matches!(k, ProblemKind::FindingsChanged(_)),
+    );
+    // Another body's compressed frame put in its place.
+    expect(
+        fx,
+        &format!(
+            "UPDATE posture_blobs SET packed = (SELECT packed FROM posture_blobs WHERE sha256 =
+               (SELECT min(body) FROM posture_intervals WHERE first_seq = 1))
+             WHERE sha256 = {RUN_3_BODY}"
+        ),
+        3,
+        |k| matches!(k, ProblemKind::FindingsChanged(_)),
+    );
+    // The compression dictionary replaced: every compressed row reads differently or not at
+    // all, from run 1 on.
+    expect(
+        fx,
+        "UPDATE posture_dicts SET bytes = (SELECT packed FROM posture_blobs WHERE sha256 =
+           (SELECT min(body) FROM posture_intervals))",
+        1,
+        |k| {
+            matches!(
+                k,
+                ProblemKind::FindingsChanged(_) | ProblemKind::HeaderChanged
+            )
+        },
     );
 }
 
@@ -66,12 +98,12 @@ pub fn tamper_interval_edited(fx: &dyn Fixture) {
 }
 
 pub fn tamper_header_edited(fx: &dyn Fixture) {
-    let sql = format!(
-        "UPDATE posture_blobs SET json = replace(json, 'synthetic', 'forged')
-         WHERE json LIKE '%\"captured_at\":\"{}\"%'",
-        day_now(3)
-    );
-    expect(fx, &sql, 4, |k| matches!(k, ProblemKind::HeaderChanged));
+    // A header member first recorded in run 4, rewritten as a plain-text row.
+    let sql = "UPDATE posture_blobs SET packed = NULL, dict = NULL, json = '\"forged\"'
+        WHERE sha256 = (SELECT min(b.sha256) FROM posture_blobs b, posture_runs r4, posture_runs r3
+          WHERE r4.seq = 4 AND r3.seq = 3 AND r4.header LIKE '%' || b.sha256 || '%'
+          AND r3.header NOT LIKE '%' || b.sha256 || '%')";
+    expect(fx, sql, 4, |k| matches!(k, ProblemKind::HeaderChanged));
 }
 
 pub fn tamper_middle_run_deleted(fx: &dyn Fixture) {

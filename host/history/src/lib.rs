@@ -186,7 +186,7 @@ impl Store {
         self.read(|tx| {
             let row = query::resolve(tx, run)?;
             let header = query::header(tx, &row)?;
-            let findings = query::findings(tx, &row)?;
+            let findings = query::findings(tx, &row, false)?;
             Ok(report::render(&header, &findings))
         })
     }
@@ -195,7 +195,7 @@ impl Store {
     pub fn run_findings(&mut self, run: RunRef) -> Result<Vec<serde_json::Value>> {
         self.read(|tx| {
             let row = query::resolve(tx, run)?;
-            Ok(query::findings(tx, &row)?
+            Ok(query::findings(tx, &row, true)?
                 .iter()
                 .map(|f| f.json.to_value())
                 .collect())

@@ -131,15 +131,14 @@ pub(crate) fn header(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<(String, Optio
         .collect()
 }
 
-/// A run's findings in report order.
-pub(crate) fn findings(tx: &mut dyn Tx, run: &RunRow) -> Result<Vec<StoredFinding>> {
+/// A run's findings in report order, their `json` parsed when `parse` (else `Json::Null`).
+pub(crate) fn findings(tx: &mut dyn Tx, run: &RunRow, parse: bool) -> Result<Vec<StoredFinding>> {
     let intervals = tx.intervals_at(run.seq)?;
     let rows = tx.blobs_at(run.seq)?;
     let mut parsed: HashMap<String, StoredFinding> = HashMap::with_capacity(rows.len());
     for (id, text) in pack::Unpacker::new(tx)?.texts(rows) {
         let text = text.map_err(|e| Error::Stored(format!("finding body {id}: {e}")))?;
-        let json = Json::parse(&text).map_err(stored("finding body"))?;
-        parsed.insert(id.clone(), StoredFinding::stored(id, text, json));
+        parsed.insert(id.clone(), StoredFinding::stored(id, text, parse)?);
     }
     // Each body once, moved out of the map; a body a run holds more than once is copied.
     let mut copies: HashMap<&str, usize> = HashMap::new();

@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::{Json, sha256_hex};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// A finding ready for storage.
@@ -29,15 +30,25 @@ pub(crate) struct StoredFinding {
 impl StoredFinding {
     /// A body read back from the store under content id `id` (its stored compact `text`),
     /// for rendering: no digests recomputed (`verify` does that), `canonical_sha256` left
-    /// empty.
-    pub(crate) fn stored(id: String, text: String, json: Json) -> StoredFinding {
-        StoredFinding {
-            key: SortKey::new(&json, &id),
+    /// empty, and `json` too (`Json::Null`) unless `parse`.
+    pub(crate) fn stored(id: String, text: String, parse: bool) -> Result<StoredFinding> {
+        let parsed = |text: &str| {
+            Json::parse(text).map_err(|e| Error::Stored(format!("finding body {id}: {e}")))
+        };
+        let (key, json) = match (parse, SortKey::from_text(&text, &id)) {
+            (false, Some(key)) => (key, Json::Null),
+            _ => {
+                let json = parsed(&text)?;
+                (SortKey::new(&json, &id), json)
+            }
+        };
+        Ok(StoredFinding {
+            key,
             id,
             canonical_sha256: String::new(),
             text,
             json,
-        }
+        })
     }
 
     /// Builds from a parsed body.
@@ -172,7 +183,95 @@ fn text(v: Option<&Json>, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The fields of a finding that [`SortKey`] reads, borrowed from its text where unescaped.
+#[derive(serde::Deserialize)]
+struct KeyFields<'a> {
+    #[serde(borrow)]
+    check_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    status: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    severity: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    plugin: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    domain: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    resource: Option<ResourceFields<'a>>,
+    #[serde(borrow)]
+    evidence: Option<Vec<EvidenceFields<'a>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct ResourceFields<'a> {
+    #[serde(borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    display_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    account: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tags: Option<&'a serde_json::value::RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct EvidenceFields<'a> {
+    #[serde(borrow)]
+    key: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    value: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    path: Option<Cow<'a, str>>,
+}
+
+fn owned(v: &Option<Cow<'_, str>>) -> Option<String> {
+    v.as_deref().map(str::to_owned)
+}
+
+fn rank_text(order: &[&str], v: &Option<Cow<'_, str>>) -> (usize, String) {
+    let s = v.as_deref().unwrap_or("");
+    match order.iter().position(|o| *o == s) {
+        Some(i) => (i, String::new()),
+        None => (order.len(), s.to_owned()),
+    }
+}
+
 impl SortKey {
+    /// The key of the finding whose compact text is `text`, read without building a value
+    /// tree; `None` when the text does not have the usual shape (a field of another type, a
+    /// member twice, a `null` where a string goes), for the caller to take [`SortKey::new`].
+    pub(crate) fn from_text(text: &str, id: &str) -> Option<SortKey> {
+        let f: KeyFields<'_> = serde_json::from_str(text).ok()?;
+        let r = f.resource.as_ref();
+        let [kind, resource_id, display_name, account] = match r {
+            Some(r) => [&r.kind, &r.id, &r.display_name, &r.account].map(owned),
+            None => [None, None, None, None],
+        };
+        Some(SortKey {
+            check_id: owned(&f.check_id),
+            account: account.clone(),
+            resource_id: resource_id.clone(),
+            status: rank_text(&STATUS_ORDER, &f.status),
+            message: owned(&f.message),
+            severity: rank_text(&SEVERITY_ORDER, &f.severity),
+            resource: [kind, resource_id, display_name, account],
+            tags: r.and_then(|r| r.tags).map(|t| t.get().to_owned()),
+            evidence: f
+                .evidence
+                .iter()
+                .flatten()
+                .map(|e| [owned(&e.key), owned(&e.value), owned(&e.path)])
+                .collect(),
+            plugin: owned(&f.plugin),
+            domain: owned(&f.domain),
+            id: id.to_owned(),
+        })
+    }
+
     /// The content id it ends with.
     pub(crate) fn id(&self) -> &str {
         &self.id
@@ -308,6 +407,42 @@ mod tests {
             let split = split(text).unwrap();
             assert_eq!(render(&split.header, &split.findings), text);
         }
+    }
+
+    #[test]
+    fn the_key_read_from_text_is_the_key_of_the_value() {
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/expected/acme.report.json"
+        );
+        let acme = split(&std::fs::read_to_string(root).unwrap()).unwrap();
+        let odd = [
+            r#"{"check_id":"a\"b","resource":{"tags":{"x":"y"},"id":"é"},"evidence":[{"key":"k"}]}"#,
+            r#"{"status":"weird","severity":"critical","evidence":[]}"#,
+            "{}",
+        ];
+        let mut n = 0;
+        for f in acme
+            .findings
+            .iter()
+            .map(|f| f.json.clone())
+            .chain(odd.map(|t| Json::parse(t).unwrap()))
+        {
+            let text = f.compact();
+            assert_eq!(
+                SortKey::from_text(&text, "id"),
+                Some(SortKey::new(&f, "id")),
+                "{text}"
+            );
+            n += 1;
+        }
+        assert!(n > 10);
+        // Shapes it does not read: the caller falls back to the value tree.
+        assert_eq!(SortKey::from_text(r#"{"check_id":1}"#, "id"), None);
+        assert_eq!(
+            SortKey::from_text(r#"{"status":"a","status":"b"}"#, "id"),
+            None
+        );
     }
 
     #[test]

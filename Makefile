@@ -23,7 +23,7 @@ FUZZ_SECONDS ?= 600
 BENCH_SCALES ?= 1000,10000,100000
 BENCH_RUNS ?= 3
 
-.PHONY: demo test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench clean-cache
+.PHONY: postgres postgres-stop demo test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
@@ -73,6 +73,14 @@ test-plugins: host
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+# A throwaway PostgreSQL cluster under target/postgres for the history store's tests (its URL in
+# target/postgres/url); installs Debian's postgresql when missing. Idempotent.
+postgres:
+	@bash host/history/tests/postgres/start.sh target
+
+postgres-stop:
+	@bash host/history/tests/postgres/stop.sh target
 
 clean-cache:
 	rm -rf "$${POSTURE_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/posture}"

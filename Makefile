@@ -1,8 +1,8 @@
 # posture — build and test entry points. See README.md.
 #
 #   make demo   install the guest toolchain, build everything, scan the example snapshot
-#   make test   the whole test suite (what CI runs): format, lints, unit and end-to-end tests,
-#               and a short fuzzing run of every parser
+#   make test   the whole test suite (what CI runs): format, lints, unit and end-to-end tests
+#               (with a throwaway PostgreSQL cluster), and a short fuzzing run of every parser
 #   make fuzz   a longer fuzzing run: FUZZ_SECONDS per target (default 600)
 #   make bench  the scale benchmark (BENCHMARKS.md): BENCH_SCALES principals (default 1000,10000,100000)
 #
@@ -31,9 +31,11 @@ demo: toolchain host plugins
 
 # The test build compiles every target at once: building the binary alone first would resolve
 # features without the dev-dependencies and compile wasmtime's dependency chain twice.
+# PostgreSQL (the run history's second backend) runs as a throwaway cluster for the tests and
+# is stopped afterwards, whether they pass or not.
 test:
-	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator host plugins lint
-	$(CARGO) test --workspace --locked
+	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator postgres host plugins lint
+	status=0; $(CARGO) test --workspace --locked || status=$$?; $(MAKE) postgres-stop; exit $$status
 	$(MAKE) fuzz-smoke
 
 fuzz-smoke:

@@ -23,7 +23,7 @@ pub(crate) struct Cli {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Scan a snapshot with the installed plugins.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Inspect and build plugins.
     #[command(subcommand, visible_alias = "plugin")]
     Plugins(PluginsCommand),
@@ -53,6 +53,111 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// Turn an export (AWS CLI answers, …) into a normalised snapshot.
     Import(ImportArgs),
+    /// The run history: recorded scans with tamper-evident receipts.
+    #[command(subcommand)]
+    History(HistoryCommand),
+    /// Make an Ed25519 key pair for signing receipts: PREFIX.key (private, mode 0600) and
+    /// PREFIX.pub.
+    Keygen {
+        /// Path prefix of the two files.
+        #[arg(long, value_name = "PREFIX", default_value = "posture-signing")]
+        out: PathBuf,
+    },
+}
+
+/// Where the run history is: a SQLite file or a PostgreSQL URL.
+#[derive(Args, Clone)]
+pub(crate) struct HistoryArgs {
+    /// The history store: a SQLite file, or `postgres://…` [default: posture-history.db
+    /// beside --config, else in the current directory].
+    #[arg(long = "history", value_name = "PATH|URL", env = "POSTURE_HISTORY")]
+    pub(crate) location: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum HistoryCommand {
+    /// Recorded runs: date, accounts, counts, receipt digest.
+    List {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// A recorded run's report, re-rendered (JSON: byte-identical to what the scan printed).
+    Show {
+        /// The run: its id (r-000042), sequence number, `latest` or `latest~N`.
+        #[arg(value_name = "RUN")]
+        run: String,
+        #[command(flatten)]
+        history: HistoryArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// What changed between two recorded runs (as `posture diff`).
+    Diff {
+        /// The older run.
+        #[arg(value_name = "OLD")]
+        old: String,
+        /// The newer run.
+        #[arg(value_name = "NEW")]
+        new: String,
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+    /// Findings over the history, with first and last seen.
+    Findings {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Only sightings with this status (fail, pass, not-evaluable, error).
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Only findings present in the newest run.
+        #[arg(long)]
+        open: bool,
+        /// Only this check.
+        #[arg(long, value_name = "CHECK")]
+        check: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Re-derive every digest and the receipt chain; name the first run that differs.
+    Verify {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Public key (PEM) whose signatures to check; repeatable.
+        #[arg(long = "key", value_name = "PUB")]
+        keys: Vec<PathBuf>,
+    },
+    /// Write every receipt as JSON Lines (and the signed envelopes) for offline checking.
+    ExportReceipts {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Where to write the receipts [default: standard output].
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also write the DSSE envelopes of signed runs, as JSON Lines, to FILE.
+        #[arg(long, value_name = "FILE")]
+        envelopes: Option<PathBuf>,
+    },
+    /// Record saved JSON reports (from `scan --format json`), oldest first.
+    Import {
+        /// The reports.
+        #[arg(value_name = "REPORT", required = true)]
+        reports: Vec<PathBuf>,
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Accept a report older than the newest recorded run (its receipt says so).
+        #[arg(long)]
+        allow_backfill: bool,
+        /// Sign the receipts with this private key (PEM).
+        #[arg(long, value_name = "FILE")]
+        sign_key: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -212,6 +317,15 @@ pub(crate) struct ScanArgs {
     /// Refuse snapshot files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = posture::snapshot::DEFAULT_MAX_SNAPSHOT_BYTES >> 20)]
     pub(crate) max_snapshot_mib: u64,
+    /// Record the run in the history store (see --history) and print where.
+    #[arg(long)]
+    pub(crate) record: bool,
+    #[command(flatten)]
+    pub(crate) history: HistoryArgs,
+    /// With --record: sign the run's receipt with this Ed25519 private key (PEM, from
+    /// `posture keygen`).
+    #[arg(long, value_name = "FILE", requires = "record")]
+    pub(crate) sign_key: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy)]

@@ -6,6 +6,7 @@
 //! | 1 | a failing finding (not waived) at or above `--fail-on`; `posture test`: a case failed |
 //! | 2 | usage or input error (bad flag, unreadable or invalid file) |
 //! | 3 | a plugin failed to load or errored: the results are incomplete |
+//! | 4 | `scan --record`: the report was printed but the run was NOT recorded (store read-only, full, corrupt, unreachable, or written by a newer posture) |
 
 use posture::model::Verdict;
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ pub(crate) enum Exit {
     Usage,
     /// 3.
     PluginError,
+    /// 4.
+    NotRecorded,
 }
 
 impl Exit {
@@ -31,6 +34,7 @@ impl Exit {
             Exit::Failing => 1,
             Exit::Usage => 2,
             Exit::PluginError => 3,
+            Exit::NotRecorded => 4,
         }
     }
 }
@@ -61,6 +65,7 @@ mod tests {
         assert_eq!(Exit::from(Verdict::Fail).code(), 1);
         assert_eq!(Exit::from(Verdict::Error).code(), 3);
         assert_eq!(Exit::Usage.code(), 2);
+        assert_eq!(Exit::NotRecorded.code(), 4);
         for v in [Verdict::Pass, Verdict::Fail, Verdict::Error] {
             assert_eq!(Exit::from(v).code(), v.code());
         }

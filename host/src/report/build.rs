@@ -94,6 +94,7 @@ impl Report {
             findings,
             summary,
             waivers: Default::default(),
+            inputs: Default::default(),
             privileges: PrivilegeInventory::of(snapshot),
         };
         if let Some(w) = input.waivers {

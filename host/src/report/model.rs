@@ -155,6 +155,9 @@ pub struct Report {
     /// What the waivers file did, when one was used.
     #[serde(default, skip_serializing_if = "WaiverSummary::is_empty")]
     pub waivers: WaiverSummary,
+    /// sha256 digests of what the run read (snapshot, configuration, waivers), when known.
+    #[serde(default, skip_serializing_if = "InputDigests::is_empty")]
+    pub inputs: InputDigests,
     /// Administrators and administrative grants in the snapshot (for `posture diff`).
     #[serde(
         default,
@@ -198,6 +201,29 @@ impl WaiverSummary {
     /// True when no waivers file was used or nothing happened.
     pub fn is_empty(&self) -> bool {
         self.applied == 0 && self.expired.is_empty() && self.unused.is_empty()
+    }
+}
+
+/// sha256 digests (hex) of what a run read; the plugins' digests are in `plugins`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct InputDigests {
+    /// The snapshot file's bytes (or, for an export imported in memory, the snapshot's JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_sha256: Option<String>,
+    /// The configuration file, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_sha256: Option<String>,
+    /// The waivers file, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waivers_sha256: Option<String>,
+}
+
+impl InputDigests {
+    /// True when no digest is known.
+    pub fn is_empty(&self) -> bool {
+        self.snapshot_sha256.is_none()
+            && self.config_sha256.is_none()
+            && self.waivers_sha256.is_none()
     }
 }
 

@@ -142,6 +142,9 @@ pub struct RunInputs {
     pub waivers_sha256: Option<String>,
     /// The plugins that ran or were refused, by name.
     pub plugins: Vec<PluginDigest>,
+    /// Where the snapshot came from: its accounts, capture time and provenance (importer,
+    /// source format and version, input files with their digests), as JSON.
+    pub provenance: serde_json::Value,
 }
 
 /// What one scan established.
@@ -252,7 +255,7 @@ impl Session {
         let inputs = self.inputs(&target, request.now, &outcomes);
         let started = std::time::Instant::now();
         let severities: SeverityOverrides = self.config.severity_overrides();
-        let report = Report::build(
+        let mut report = Report::build(
             ReportInput {
                 snapshot: &target.snapshot,
                 origin: &target.origin,
@@ -262,6 +265,11 @@ impl Session {
             },
             outcomes,
         );
+        report.inputs = crate::report::InputDigests {
+            snapshot_sha256: inputs.snapshot_sha256.clone(),
+            config_sha256: inputs.config_sha256.clone(),
+            waivers_sha256: inputs.waivers_sha256.clone(),
+        };
         timings.aggregate = started.elapsed();
         let baseline = request
             .baseline
@@ -294,6 +302,11 @@ impl Session {
             config_sha256: self.config.sha256.clone(),
             waivers_sha256: self.waivers.as_ref().and_then(|w| w.sha256.clone()),
             plugins,
+            provenance: serde_json::json!({
+                "captured_at": crate::report::rfc3339(target.snapshot.captured_at),
+                "accounts": target.snapshot.accounts,
+                "provenance": target.snapshot.provenance,
+            }),
         }
     }
 }

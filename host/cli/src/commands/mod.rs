@@ -1,8 +1,10 @@
 //! The subcommands, one module per group: [`scan`] (a scan through the library's session),
 //! [`reports`] (`report`, `diff`), [`plugins`] (`plugins list|lock`), [`author`] (`plugins
-//! new|build`, `test`), [`import`] (`import`, `schema`).
+//! new|build`, `test`), [`import`] (`import`, `schema`), [`history`] (`history …`,
+//! `keygen`, and recording for `scan --record`).
 
 mod author;
+mod history;
 mod import;
 mod plugins;
 mod reports;
@@ -16,7 +18,7 @@ use posture::session::PluginSource;
 /// Runs `command` and returns how `posture` ends.
 pub(crate) fn run(command: Command) -> Result<Exit> {
     match command {
-        Command::Scan(args) => scan::scan(args),
+        Command::Scan(args) => scan::scan(*args),
         Command::Plugins(PluginsCommand::List { source, format }) => plugins::list(source, format),
         Command::Plugins(PluginsCommand::Lock { source }) => plugins::lock(source),
         Command::Plugins(PluginsCommand::New {
@@ -39,6 +41,8 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             cache_dir,
         } => author::test(&plugin, &cases, cache_dir),
         Command::Schema { report } => import::schema(report),
+        Command::History(command) => history::history(command),
+        Command::Keygen { out } => history::keygen(&out),
     }
 }
 

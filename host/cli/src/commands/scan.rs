@@ -70,5 +70,16 @@ pub(crate) fn scan(args: ScanArgs) -> Result<Exit> {
         rendered.push_str(&d.to_text());
     }
     write_output(args.out.output.as_deref(), &rendered)?;
+    if args.record {
+        let location = args.history.location(args.config.as_deref());
+        match super::history::record(&location, &outcome, args.sign_key.as_deref()) {
+            Ok(r) => super::history::print_recorded(&location, &r),
+            Err(e) => {
+                // The report above stands; the run is simply not in the history.
+                eprintln!("error: the run was NOT recorded in {location}: {e:#}");
+                return Ok(Exit::NotRecorded);
+            }
+        }
+    }
     Ok(outcome.verdict.into())
 }

@@ -36,6 +36,13 @@ else
     as_owner() { "$@"; }
 fi
 
+# PostgreSQL's tools redirect to /dev/null as the cluster's owner; some sandboxed machines ship
+# a /dev/null only root may open, which makes initdb fail half-way. Give it its usual mode.
+if [ "$(id -u)" = 0 ] && ! as_owner sh -c ': >/dev/null' 2>/dev/null; then
+    echo "postgres: /dev/null is not writable by $owner; restoring its usual mode 0666" >&2
+    chmod 0666 /dev/null
+fi
+
 mkdir -p "$dir/sock"
 chown "$owner" "$dir" "$dir/sock"
 if [ ! -s "$data/PG_VERSION" ]; then

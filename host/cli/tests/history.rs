@@ -1,0 +1,380 @@
+//! Run history end to end: the real `posture` binary records scans of the example company
+//! (`scan --record`), in a SQLite file and in the throwaway PostgreSQL cluster that `make
+//! postgres` starts (`make test` does), and every `history` command reads them back.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use posture_e2e::{NOW, example_snapshot, iam_plugin, plugin_dir, root};
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Env {
+    plugins: tempfile::TempDir,
+    tmp: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            plugins: plugin_dir(&[iam_plugin()]),
+            tmp: tempfile::tempdir().expect("tmp"),
+        }
+    }
+
+    fn posture(&self, history: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_posture"))
+            .args(args)
+            .env("POSTURE_PLUGIN_DIR", self.plugins.path())
+            .env("POSTURE_CACHE_DIR", root().join("target/e2e-cache"))
+            .env("POSTURE_LOCK", self.tmp.path().join("posture.lock"))
+            .env("POSTURE_HISTORY", history)
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run posture")
+    }
+
+    /// `scan --record` at `now`, JSON to stdout.
+    fn record(&self, history: &str, now: &str, extra: &[&str]) -> Output {
+        let snap = example_snapshot();
+        let mut args = vec![
+            "scan",
+            "--snapshot",
+            snap.to_str().expect("path"),
+            "--now",
+            now,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--record",
+        ];
+        args.extend(extra);
+        self.posture(history, &args)
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A fresh PostgreSQL schema of the cluster `make postgres` started; dropped afterwards.
+struct Pg {
+    base: String,
+    schema: String,
+}
+
+impl Pg {
+    fn new(name: &str) -> Pg {
+        let file = root().join("target/postgres/url");
+        let base = std::env::var("POSTURE_TEST_POSTGRES")
+            .ok()
+            .or_else(|| std::fs::read_to_string(&file).ok())
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| {
+                panic!(
+                    "no PostgreSQL: run `make postgres` (writes {}) or set POSTURE_TEST_POSTGRES",
+                    file.display()
+                )
+            });
+        let schema = format!("cli_{name}_{}", std::process::id());
+        let mut c = postgres::Client::connect(&base, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("{base}: {e} (is `make postgres` running?)"));
+        c.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+        ))
+        .expect("schema");
+        Pg { base, schema }
+    }
+
+    fn url(&self) -> String {
+        format!("{}?options=-csearch_path%3D{}", self.base, self.schema)
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+/// Two recorded scans, then list, show (byte-identical), diff, findings, verify and export.
+fn record_and_read_back(env: &Env, history: &str) {
+    let first = env.record(history, "2026-11-22T12:00:00Z", &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let err = text(&first.stderr);
+    assert!(err.contains("recorded run r-000001"), "{err}");
+    let second = env.record(history, "2026-11-23T12:00:00Z", &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+
+    let list = env.posture(history, &["history", "list", "--format", "json"]);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    let runs: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(runs.as_array().map(Vec::len), Some(2), "{runs}");
+    assert_eq!(runs[1]["now"], "2026-11-23T12:00:00Z");
+
+    // The stored run prints back exactly as the scan printed it.
+    let show = env.posture(
+        history,
+        &["history", "show", "r-000001", "--format", "json"],
+    );
+    assert_eq!(show.status.code(), Some(0), "{}", text(&show.stderr));
+    assert!(
+        show.stdout == first.stdout,
+        "history show differs from the scan's output"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&show.stdout).expect("json");
+    assert_eq!(
+        report["inputs"]["snapshot_sha256"].as_str().map(str::len),
+        Some(64),
+        "the report names the snapshot's digest"
+    );
+    let latest = env.posture(history, &["history", "show", "latest"]);
+    assert!(text(&latest.stdout).contains("evaluated at 2026-11-23T12:00:00Z"));
+
+    let diff = env.posture(history, &["history", "diff", "r-000001", "latest"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    let findings = env.posture(
+        history,
+        &[
+            "history", "findings", "--status", "fail", "--open", "--format", "json",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&findings.stdout).expect("json");
+    let rows = rows.as_array().expect("rows");
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r["first_seen"] == "2026-11-22T12:00:00Z"
+                && r["last_seen"] == "2026-11-23T12:00:00Z")
+    );
+
+    let verify = env.posture(history, &["history", "verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stdout));
+    assert!(text(&verify.stdout).contains("2 run(s) verified"));
+
+    let receipts = env.posture(history, &["history", "export-receipts"]);
+    let lines: Vec<serde_json::Value> = text(&receipts.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a receipt per line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[1]["previous"].is_string(),
+        "a hash chain: {}",
+        lines[1]
+    );
+}
+
+#[test]
+fn sqlite_history_records_and_reads_back() {
+    let env = Env::new();
+    let db = env.tmp.path().join("h.db");
+    record_and_read_back(&env, db.to_str().expect("path"));
+}
+
+#[test]
+fn postgres_history_records_and_reads_back() {
+    let pg = Pg::new("readback");
+    record_and_read_back(&Env::new(), &pg.url());
+}
+
+#[test]
+fn signed_receipts_verify_with_the_public_key_only() {
+    let env = Env::new();
+    let db = env.tmp.path().join("h.db");
+    let db = db.to_str().expect("path");
+    let prefix = env.tmp.path().join("ops");
+    let out = env.posture(db, &["keygen", "--out", prefix.to_str().expect("p")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let other = env.tmp.path().join("other");
+    env.posture(db, &["keygen", "--out", other.to_str().expect("p")]);
+    let key = format!("{}.key", prefix.display());
+    let out = env.record(db, NOW, &["--sign-key", &key]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("signed"));
+    let public = format!("{}.pub", prefix.display());
+    let ok = env.posture(db, &["history", "verify", "--key", &public]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
+    assert!(text(&ok.stdout).contains("1 signature(s) checked"));
+    let wrong = format!("{}.pub", other.display());
+    let bad = env.posture(db, &["history", "verify", "--key", &wrong]);
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad.stdout));
+    assert!(text(&bad.stdout).contains("NOT intact"));
+}
+
+#[test]
+fn a_deleted_run_is_named_by_verify() {
+    let env = Env::new();
+    let db = env.tmp.path().join("h.db");
+    let db_s = db.to_str().expect("path");
+    for now in [
+        "2026-11-22T12:00:00Z",
+        "2026-11-23T12:00:00Z",
+        "2026-11-24T12:00:00Z",
+    ] {
+        assert_eq!(env.record(db_s, now, &[]).status.code(), Some(0));
+    }
+    let c = rusqlite::Connection::open(&db).expect("open");
+    c.execute("DELETE FROM posture_runs WHERE seq = 2", [])
+        .expect("delete a run");
+    drop(c);
+    let out = env.posture(db_s, &["history", "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let s = text(&out.stdout);
+    assert!(s.contains("NOT intact") && s.contains("r-000002"), "{s}");
+}
+
+#[test]
+fn a_store_that_cannot_record_still_gets_the_report_and_exit_4() {
+    let env = Env::new();
+    let bad = env.tmp.path().join("not-a-db");
+    std::fs::write(
+        &bad,
+        "this is not SQLite, and it is long enough to have a header...",
+    )
+    .expect("write");
+    let out = env.record(bad.to_str().expect("path"), NOW, &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report printed");
+    assert_eq!(report["schema"], "posture.report/v1");
+    assert!(
+        text(&out.stderr).contains("NOT recorded"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&bad).expect("read"),
+        "this is not SQLite, and it is long enough to have a header...",
+        "a foreign file is never rewritten"
+    );
+    let pg = env.record("postgres://nobody@127.0.0.1:1/none", NOW, &[]);
+    assert_eq!(pg.status.code(), Some(4), "{}", text(&pg.stderr));
+}
+
+#[test]
+fn saved_reports_are_imported_and_backfill_is_explicit() {
+    let env = Env::new();
+    let source = env.tmp.path().join("source.db");
+    let source_s = source.to_str().expect("path");
+    let mut files = Vec::new();
+    for (i, now) in ["2026-11-22T12:00:00Z", "2026-11-23T12:00:00Z"]
+        .iter()
+        .enumerate()
+    {
+        let out = env.record(source_s, now, &[]);
+        let path = env.tmp.path().join(format!("r{i}.json"));
+        std::fs::write(&path, &out.stdout).expect("save");
+        files.push(path);
+    }
+    let db = env.tmp.path().join("h.db");
+    let db = db.to_str().expect("path");
+    let newer = files[1].to_str().expect("p");
+    let older = files[0].to_str().expect("p");
+    assert_eq!(
+        env.posture(db, &["history", "import", newer]).status.code(),
+        Some(0)
+    );
+    let refused = env.posture(db, &["history", "import", older]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    let ok = env.posture(db, &["history", "import", older, "--allow-backfill"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let list = env.posture(db, &["history", "list"]);
+    assert!(
+        text(&list.stdout).contains("backfilled"),
+        "{}",
+        text(&list.stdout)
+    );
+    let show = env.posture(db, &["history", "show", "1", "--format", "json"]);
+    assert_eq!(
+        show.stdout,
+        std::fs::read(&files[1]).expect("read"),
+        "an imported report prints back byte-identical"
+    );
+}
+
+/// Eight scanners recording into one store at once: every run recorded, the chain linear.
+fn concurrent_recorders(history: &str) {
+    let env = Env::new();
+    // Warm the compile cache so the eight processes overlap in recording, not compiling.
+    assert_eq!(
+        env.posture(history, &["plugins", "list"]).status.code(),
+        Some(0)
+    );
+    let snap = example_snapshot();
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_posture"))
+                .args([
+                    "scan",
+                    "--snapshot",
+                    snap.to_str().expect("path"),
+                    "--now",
+                    NOW,
+                    "--fail-on",
+                    "none",
+                    "--quiet",
+                    "--record",
+                ])
+                .env("POSTURE_PLUGIN_DIR", env.plugins.path())
+                .env("POSTURE_CACHE_DIR", root().join("target/e2e-cache"))
+                .env("POSTURE_LOCK", env.tmp.path().join("posture.lock"))
+                .env("POSTURE_HISTORY", history)
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut c in children {
+        assert_eq!(c.wait().expect("wait").code(), Some(0));
+    }
+    let list = env.posture(history, &["history", "list", "--format", "json"]);
+    let runs: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(runs.as_array().map(Vec::len), Some(8), "{runs}");
+    let verify = env.posture(history, &["history", "verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stdout));
+}
+
+#[test]
+fn eight_concurrent_recorders_on_sqlite() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("h.db");
+    concurrent_recorders(db.to_str().expect("path"));
+}
+
+#[test]
+fn eight_concurrent_recorders_on_postgres() {
+    let pg = Pg::new("concurrent");
+    concurrent_recorders(&pg.url());
+}
+
+#[test]
+fn the_default_store_sits_beside_the_configuration() {
+    let env = Env::new();
+    let cfg = env.tmp.path().join("posture.toml");
+    std::fs::write(&cfg, "").expect("write");
+    let snap = example_snapshot();
+    let out = Command::new(env!("CARGO_BIN_EXE_posture"))
+        .args([
+            "scan",
+            "--snapshot",
+            snap.to_str().expect("path"),
+            "--now",
+            NOW,
+            "--fail-on",
+            "none",
+            "--quiet",
+            "--record",
+            "--config",
+            cfg.to_str().expect("path"),
+        ])
+        .env("POSTURE_PLUGIN_DIR", env.plugins.path())
+        .env("POSTURE_CACHE_DIR", root().join("target/e2e-cache"))
+        .env("POSTURE_LOCK", env.tmp.path().join("posture.lock"))
+        .env_remove("POSTURE_HISTORY")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(Path::new(&env.tmp.path().join("posture-history.db")).exists());
+}

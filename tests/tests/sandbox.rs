@@ -11,7 +11,7 @@ use posture_e2e::{example_snapshot, hostile_plugin, iam_plugin, plugin_dir, scan
 use std::time::{Duration, Instant};
 
 /// Every check of the hostile plugin.
-const ALL: [&str; 10] = [
+const ALL: [&str; 11] = [
     "hostile.loop",
     "hostile.memory",
     "hostile.panic",
@@ -22,6 +22,7 @@ const ALL: [&str; 10] = [
     "hostile.flood",
     "hostile.giant-string",
     "hostile.host-calls",
+    "hostile.escapes",
 ];
 
 /// Config enabling only `check` of the hostile plugin, with tight limits for it.

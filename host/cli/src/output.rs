@@ -40,6 +40,14 @@ impl OutputArgs {
     ) -> Result<String> {
         if let Some(framework) = self.framework {
             let catalog = posture::report::compliance::catalog(framework)?;
+            let safe;
+            let report = if self.format == posture::report::Format::Json {
+                report
+            } else {
+                // Text, Markdown and CSV are read by people: untrusted text escaped.
+                safe = posture::report::sanitize::for_humans(report);
+                &*safe
+            };
             let rollup = posture::report::compliance::rollup(report, &catalog);
             return rollup.render(self.format).map_err(|e| match e {
                 RollupRenderError::Unsupported(name) => {

@@ -520,3 +520,73 @@ fn report_from_renders_frameworks_waivers_quiet_and_colour() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["summary"]["waived"], 1);
 }
+
+/// Sandbox, round two, point 6: a plugin's control characters cannot rewrite the terminal,
+/// forge lines of the text report or plant a formula in the CSV.
+#[test]
+fn hostile_text_is_escaped_for_terminals_markdown_and_spreadsheets() {
+    let plugins = plugin_dir(&[posture_e2e::hostile_plugin()]);
+    let cache = tempfile::tempdir().expect("tmp");
+    let cfg = cache.path().join("escapes.toml");
+    let mut toml = String::new();
+    for c in [
+        "hostile.loop",
+        "hostile.memory",
+        "hostile.panic",
+        "hostile.stack",
+        "hostile.undeclared-read",
+        "hostile.undeclared-finding",
+        "hostile.well-behaved",
+        "hostile.flood",
+        "hostile.giant-string",
+        "hostile.host-calls",
+    ] {
+        toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));
+    }
+    std::fs::write(&cfg, toml).expect("write");
+    let snap = example_snapshot();
+    let run = |format: &str| {
+        let out = posture(
+            &[
+                "scan",
+                "--snapshot",
+                snap.to_str().expect("path"),
+                "--now",
+                NOW,
+                "--config",
+                cfg.to_str().expect("path"),
+                "--format",
+                format,
+            ],
+            plugins.path(),
+            cache.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let shown = run("text");
+    for bad in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
+        assert!(
+            !shown.contains(bad),
+            "{bad:?} reached the terminal:\n{shown}"
+        );
+    }
+    assert!(shown.contains("\\u{1b}]0;owned"), "{shown}");
+    assert!(
+        !shown.lines().any(|l| l.starts_with("SUMMARY: all good")),
+        "{shown}"
+    );
+    insta::assert_snapshot!("hostile_escapes_text", stable(&shown, &[]));
+    let md = run("markdown");
+    assert!(!md.contains('\u{1b}') && !md.contains('\r'), "{md}");
+    let csv = run("csv");
+    assert!(csv.contains("'=HYPERLINK("), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK("), "{csv}");
+    // Machine formats keep the text as it is, escaped by their own syntax.
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with('\u{1b}'))
+    );
+}

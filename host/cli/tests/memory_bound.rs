@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const HOSTILE: [&str; 10] = [
+const HOSTILE: [&str; 11] = [
     "hostile.loop",
     "hostile.memory",
     "hostile.panic",
@@ -26,6 +26,7 @@ const HOSTILE: [&str; 10] = [
     "hostile.flood",
     "hostile.giant-string",
     "hostile.host-calls",
+    "hostile.escapes",
 ];
 
 /// Allowance on top of the cap: one plugin's output buffers, the report and allocator slack.

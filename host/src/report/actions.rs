@@ -259,20 +259,24 @@ impl Plan<'_> {
         for a in &self.actions {
             let f = a.finding;
             let r = &f.resource;
-            w.write_record([
-                a.priority.as_str(),
-                &a.owner,
-                &a.due.to_string(),
-                &next_review,
-                f.severity.as_str(),
-                &f.check_id,
-                &f.domain,
-                r.account.as_deref().unwrap_or(""),
-                &r.kind,
-                &r.id,
-                r.display_name.as_deref().unwrap_or(""),
-                &f.message,
-            ])?;
+            w.write_record(
+                [
+                    a.priority.as_str(),
+                    &a.owner,
+                    &a.due.to_string(),
+                    &next_review,
+                    f.severity.as_str(),
+                    &f.check_id,
+                    &f.domain,
+                    r.account.as_deref().unwrap_or(""),
+                    &r.kind,
+                    &r.id,
+                    r.display_name.as_deref().unwrap_or(""),
+                    &f.message,
+                ]
+                .iter()
+                .map(|c| super::sanitize::csv_cell(c).into_owned()),
+            )?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -430,18 +430,22 @@ impl Rollup {
             "checks",
         ])?;
         for c in &self.controls {
-            w.write_record([
-                self.framework.as_str(),
-                &c.id,
-                &c.group,
-                &c.title,
-                c.state.as_str(),
-                &c.resources_passing.to_string(),
-                &c.resources_failing.to_string(),
-                &c.resources_waived.to_string(),
-                &c.undecided.to_string(),
-                &c.checks.join(" "),
-            ])?;
+            w.write_record(
+                [
+                    self.framework.as_str(),
+                    &c.id,
+                    &c.group,
+                    &c.title,
+                    c.state.as_str(),
+                    &c.resources_passing.to_string(),
+                    &c.resources_failing.to_string(),
+                    &c.resources_waived.to_string(),
+                    &c.undecided.to_string(),
+                    &c.checks.join(" "),
+                ]
+                .iter()
+                .map(|c| super::sanitize::csv_cell(c).into_owned()),
+            )?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())

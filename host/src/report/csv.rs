@@ -39,20 +39,24 @@ pub fn render(report: &Report) -> String {
                     .collect()
             })
             .unwrap_or_default();
-        let _ = w.write_record([
-            f.check_id.as_str(),
-            f.domain.as_str(),
-            f.severity.as_str(),
-            f.status.as_str(),
-            f.resource.account.as_deref().unwrap_or(""),
-            f.resource.kind.as_str(),
-            f.resource.id.as_str(),
-            f.resource.display_name.as_deref().unwrap_or(""),
-            f.message.as_str(),
-            &evidence.join("; "),
-            f.plugin.as_str(),
-            &controls.join(" "),
-        ]);
+        let _ = w.write_record(
+            [
+                f.check_id.as_str(),
+                f.domain.as_str(),
+                f.severity.as_str(),
+                f.status.as_str(),
+                f.resource.account.as_deref().unwrap_or(""),
+                f.resource.kind.as_str(),
+                f.resource.id.as_str(),
+                f.resource.display_name.as_deref().unwrap_or(""),
+                f.message.as_str(),
+                &evidence.join("; "),
+                f.plugin.as_str(),
+                &controls.join(" "),
+            ]
+            .iter()
+            .map(|c| super::sanitize::csv_cell(c).into_owned()),
+        );
     }
     match w.into_inner() {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),

@@ -9,6 +9,7 @@
 //! - [`compliance`]: roll-up against SOC 2 or ISO 27001, with honest coverage.
 //! - [`actions`]: the action plan (priorities, owners, due dates).
 //! - [`diff`]: comparison of two reports, with the privilege delta.
+//! - [`sanitize`]: untrusted text made safe for terminals, Markdown and spreadsheets.
 //! - Renderers, one file each: [`text`], [`sarif`], [`junit`], [`csv`], [`markdown`],
 //!   [`ocsf`], [`html`]; the JSON rendering is [`Report::to_json`].
 //!
@@ -27,6 +28,7 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod ocsf;
+pub mod sanitize;
 pub mod sarif;
 pub mod text;
 pub mod waiver;
@@ -97,19 +99,21 @@ pub fn render(report: &Report, format: Format) -> String {
 
 /// Renders `report` in `format`.
 pub fn render_with(report: &Report, format: Format, opts: &RenderOptions) -> String {
+    // What people read gets plugin and snapshot text with its control characters escaped.
+    let human = || sanitize::for_humans(report);
     match format {
-        Format::Text => text::render_with(report, &opts.text),
-        Format::Actions => opts.actions.plan(report).to_markdown(),
+        Format::Text => text::render_with(&human(), &opts.text),
+        Format::Actions => opts.actions.plan(&human()).to_markdown(),
         Format::ActionsCsv => opts
             .actions
-            .plan(report)
+            .plan(&human())
             .to_csv()
             .unwrap_or_else(|e| format!("error: {e}\n")),
         Format::Json => report.to_json(),
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
-        Format::Csv => csv::render(report),
-        Format::Markdown => markdown::render(report),
+        Format::Csv => csv::render(&human()),
+        Format::Markdown => markdown::render(&human()),
         Format::Ocsf => ocsf::render(report),
         Format::Html => html::render(report),
     }

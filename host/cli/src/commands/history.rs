@@ -152,7 +152,13 @@ pub(crate) fn history(command: HistoryCommand) -> Result<Exit> {
             let mut store = history.open()?;
             let (_, old) = stored_report(&mut store, &old)?;
             let (_, new) = stored_report(&mut store, &new)?;
-            let d = posture::report::diff::diff(&old, &new);
+            let d = match format {
+                DiffFormat::Json => posture::report::diff::diff(&old, &new),
+                _ => posture::report::diff::diff(
+                    &posture::report::sanitize::for_humans(&old),
+                    &posture::report::sanitize::for_humans(&new),
+                ),
+            };
             let text = match format {
                 DiffFormat::Text => d.to_text(),
                 DiffFormat::Json => d.to_json(),

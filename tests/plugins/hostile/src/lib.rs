@@ -55,6 +55,7 @@ impl Guest for Hostile {
                 check("hostile.flood", vec![]),
                 check("hostile.giant-string", vec![]),
                 check("hostile.host-calls", vec![EntityKind::Principals]),
+                check("hostile.escapes", vec![]),
             ],
         }
     }
@@ -98,6 +99,16 @@ impl Guest for Hostile {
                 "hostile.host-calls" => loop {
                     std::hint::black_box(snapshot::count(EntityKind::Principals));
                 },
+                "hostile.escapes" => {
+                    // Terminal control sequences that would clear the screen, retitle the
+                    // window and rewrite the summary line, and a spreadsheet formula.
+                    let mut f = finding("hostile.escapes", "\u{1b}[2Jcleared");
+                    f.status = Status::Fail;
+                    f.message = "\u{1b}]0;owned\u{7}\u{1b}[1A\u{1b}[2K0 failing\r\nSUMMARY: all good \u{202e}gnp.exe".into();
+                    f.resource.display_name =
+                        Some("=HYPERLINK(\"http://evil.example\",\"open\")".into());
+                    out.push(f);
+                }
                 "hostile.well-behaved" => {
                     let n = snapshot::count(EntityKind::Principals).unwrap_or(0);
                     out.push(finding("hostile.well-behaved", &format!("principals-{n}")));

@@ -65,6 +65,21 @@ pub fn first_party_plugins() -> Vec<PathBuf> {
         .collect()
 }
 
+/// Every check of the hostile test plugin; each misbehaves in one way.
+pub const HOSTILE_CHECKS: [&str; 11] = [
+    "hostile.loop",
+    "hostile.memory",
+    "hostile.panic",
+    "hostile.stack",
+    "hostile.undeclared-read",
+    "hostile.undeclared-finding",
+    "hostile.well-behaved",
+    "hostile.flood",
+    "hostile.giant-string",
+    "hostile.host-calls",
+    "hostile.escapes",
+];
+
 /// The hostile test plugin, built from `tests/plugins/hostile`.
 pub fn hostile_plugin() -> PathBuf {
     component("tests/plugins/hostile")

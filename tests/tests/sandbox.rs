@@ -10,20 +10,7 @@ use posture::report::Report;
 use posture_e2e::{example_snapshot, hostile_plugin, iam_plugin, plugin_dir, scan_with};
 use std::time::{Duration, Instant};
 
-/// Every check of the hostile plugin.
-const ALL: [&str; 11] = [
-    "hostile.loop",
-    "hostile.memory",
-    "hostile.panic",
-    "hostile.stack",
-    "hostile.undeclared-read",
-    "hostile.undeclared-finding",
-    "hostile.well-behaved",
-    "hostile.flood",
-    "hostile.giant-string",
-    "hostile.host-calls",
-    "hostile.escapes",
-];
+const ALL: [&str; 11] = posture_e2e::HOSTILE_CHECKS;
 
 /// Config enabling only `check` of the hostile plugin, with tight limits for it.
 fn only(check: &str) -> Config {

@@ -529,18 +529,10 @@ fn hostile_text_is_escaped_for_terminals_markdown_and_spreadsheets() {
     let cache = tempfile::tempdir().expect("tmp");
     let cfg = cache.path().join("escapes.toml");
     let mut toml = String::new();
-    for c in [
-        "hostile.loop",
-        "hostile.memory",
-        "hostile.panic",
-        "hostile.stack",
-        "hostile.undeclared-read",
-        "hostile.undeclared-finding",
-        "hostile.well-behaved",
-        "hostile.flood",
-        "hostile.giant-string",
-        "hostile.host-calls",
-    ] {
+    for c in posture_e2e::HOSTILE_CHECKS
+        .iter()
+        .filter(|c| **c != "hostile.escapes")
+    {
         toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));
     }
     std::fs::write(&cfg, toml).expect("write");

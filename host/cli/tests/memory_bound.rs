@@ -15,19 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const HOSTILE: [&str; 11] = [
-    "hostile.loop",
-    "hostile.memory",
-    "hostile.panic",
-    "hostile.stack",
-    "hostile.undeclared-read",
-    "hostile.undeclared-finding",
-    "hostile.well-behaved",
-    "hostile.flood",
-    "hostile.giant-string",
-    "hostile.host-calls",
-    "hostile.escapes",
-];
+const HOSTILE: [&str; 11] = posture_e2e::HOSTILE_CHECKS;
 
 /// Allowance on top of the cap: one plugin's output buffers, the report and allocator slack.
 const SLACK_MIB: u64 = 192;

@@ -1,4 +1,6 @@
-//! Errors of the runtime: why a plugin could not be loaded, and why an evaluation failed.
+//! Errors of the runtime: why a plugin could not be loaded, one variant per cause (compile, link,
+//! describe, contract version, imports, metadata, conflict, lock violation). Why an evaluation
+//! failed is [`crate::model::PluginFailure`].
 
 use crate::lock::LockViolation;
 use crate::model::PluginFailure;

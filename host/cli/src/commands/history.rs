@@ -44,20 +44,25 @@ fn new_run(outcome: &ScanOutcome, json: String, backfill: bool) -> NewRun {
         now: outcome.report.now.clone(),
         snapshot_sha256: i.snapshot_sha256.clone().unwrap_or_default(),
         provenance: i.provenance.clone(),
-        plugins: i
-            .plugins
-            .iter()
-            .map(|p| PluginDigest {
-                name: p.name.clone(),
-                version: p.version.clone(),
-                digest: p.digest.clone(),
-            })
-            .collect(),
+        plugins: digests(i.plugins.iter().map(|p| (&p.name, &p.version, &p.digest))),
         config_sha256: i.config_sha256.clone(),
         waivers_sha256: i.waivers_sha256.clone(),
         report: json,
         backfill,
     }
+}
+
+/// Name, version and digest of each plugin, as receipts name them.
+fn digests<'a>(
+    plugins: impl Iterator<Item = (&'a String, &'a String, &'a String)>,
+) -> Vec<PluginDigest> {
+    plugins
+        .map(|(name, version, digest)| PluginDigest {
+            name: name.clone(),
+            version: version.clone(),
+            digest: digest.clone(),
+        })
+        .collect()
 }
 
 /// Records `outcome` in the store at `location`, signing with `sign_key`.
@@ -281,15 +286,12 @@ fn imported_run(report: &Report, text: String, backfill: bool) -> NewRun {
             "accounts": report.snapshot.accounts,
             "origin": report.snapshot.origin,
         }),
-        plugins: report
-            .plugins
-            .iter()
-            .map(|p| PluginDigest {
-                name: p.name.clone(),
-                version: p.version.clone(),
-                digest: p.digest.clone(),
-            })
-            .collect(),
+        plugins: digests(
+            report
+                .plugins
+                .iter()
+                .map(|p| (&p.name, &p.version, &p.digest)),
+        ),
         config_sha256: report.inputs.config_sha256.clone(),
         waivers_sha256: report.inputs.waivers_sha256.clone(),
         report: text,

@@ -70,9 +70,12 @@ impl Report {
             }
             plugins.push(run);
         }
-        // Stable: a refused plugin named like a loaded one stays after it.
-        plugins.sort_by(|a, b| a.name.cmp(&b.name));
-        checks.sort_by(|a, b| a.id.cmp(&b.id));
+        // A total order, whatever order the plugins were loaded in: a refused plugin named
+        // like a loaded one after it; a check id claimed twice (a conflict) by plugin.
+        plugins.sort_by(|a, b| {
+            (&a.name, a.error.is_some(), &a.digest).cmp(&(&b.name, b.error.is_some(), &b.digest))
+        });
+        checks.sort_by(|a, b| (&a.id, &a.plugin).cmp(&(&b.id, &b.plugin)));
         let summary = summarise(&plugins, &findings);
         let snapshot = input.snapshot;
         let mut report = Report {

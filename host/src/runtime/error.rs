@@ -116,7 +116,10 @@ pub type WasmtimeError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Conflict {
     /// Both are named alike.
-    #[error("plugin name `{name}` is already used by {}", other.display())]
+    #[error(
+        "plugin name `{name}` is also claimed by {}; every plugin in a conflict is refused",
+        other.display()
+    )]
     PluginName {
         /// The name.
         name: String,
@@ -124,11 +127,14 @@ pub enum Conflict {
         other: PathBuf,
     },
     /// Both provide a check with this id.
-    #[error("check id `{id}` is already provided by plugin `{other}`")]
+    #[error(
+        "check id `{id}` is also claimed by {}; every plugin in a conflict is refused",
+        other.display()
+    )]
     CheckId {
         /// The check id.
         id: String,
-        /// The plugin that provides it.
-        other: String,
+        /// The file of another plugin that claims it.
+        other: PathBuf,
     },
 }

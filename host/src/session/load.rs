@@ -2,13 +2,21 @@
 //! `*.wasm` of the plugin directories, the lock file (a changed or unpinned component is
 //! refused before it is compiled), and name or check-id conflicts. A plugin that cannot be
 //! loaded is refused, not fatal: it becomes a failed run in the report.
+//!
+//! Conflicts never depend on load order: when two or more plugins claim the same plugin
+//! name or the same check id, **every one of them is refused** (no first-come owner), each
+//! reported with the others it collides with, and each of its checks listed as not run
+//! because its plugin failed. An operator resolves the conflict by removing a plugin, or
+//! prevents it with a lock file (`posture plugins lock`), which refuses any component it does
+//! not pin before it is even compiled.
 
 use super::error::SessionError;
 use crate::lock::LockFile;
-use crate::model::FailureKind;
+use crate::model::{FailureKind, PluginInfo};
 use crate::report::{PluginError, PluginOutcome, PluginRun};
 use crate::runtime::{Conflict, LoadError, LoadedPlugin, Runtime, RuntimeError};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -32,6 +40,8 @@ pub struct Refusal {
     pub digest: String,
     /// Why it was refused.
     pub error: LoadError,
+    /// What it said about itself, when it got that far (refused for a conflict).
+    pub info: Option<PluginInfo>,
 }
 
 impl Refusal {
@@ -47,14 +57,23 @@ impl Refusal {
                 version: String::new(),
                 vendor: String::new(),
                 digest: self.digest.clone(),
-                checks: Vec::new(),
+                // Its checks did not run: listed, so that the report says so per check.
+                checks: self
+                    .info
+                    .iter()
+                    .flat_map(|i| i.checks.iter().map(|c| c.id.clone()))
+                    .collect(),
                 findings: 0,
                 error: Some(PluginError {
                     kind: FailureKind::Load,
                     message: self.error.message(),
                 }),
             },
-            checks: Vec::new(),
+            checks: self
+                .info
+                .as_ref()
+                .map(|i| i.checks.clone())
+                .unwrap_or_default(),
             findings: Vec::new(),
         }
     }
@@ -111,6 +130,7 @@ pub fn load(
         _ => None,
     };
     let mut plugins = Plugins::default();
+    let mut candidates = Vec::new();
     for (path, bytes) in files {
         let file = path
             .file_name()
@@ -120,19 +140,26 @@ pub fn load(
         let result = match lock.as_ref().map(|l| l.check(&file, &digest)) {
             // Refused before compiling: a changed plugin never runs.
             Some(Err(violation)) => Err(LoadError::Locked(violation)),
-            _ => rt
-                .load_bytes(&path, &bytes)
-                .and_then(|p| check_conflicts(&plugins.loaded, p)),
+            _ => rt.load_bytes(&path, &bytes),
         };
         match result {
-            Ok(p) => plugins.loaded.push(Arc::new(p)),
-            Err(error) => {
-                tracing::error!("{}", error.message());
-                plugins.refused.push(Refusal {
-                    path,
-                    digest,
-                    error,
-                });
+            Ok(p) => candidates.push(p),
+            Err(error) => plugins.refused.push(refusal(path, digest, error, None)),
+        }
+    }
+    let conflicts = conflicts(&candidates);
+    for (i, p) in candidates.into_iter().enumerate() {
+        match conflicts.get(&i) {
+            None => plugins.loaded.push(Arc::new(p)),
+            Some(conflict) => {
+                let error = LoadError::Conflict {
+                    path: p.path.clone(),
+                    conflict: conflict.clone(),
+                };
+                let (path, digest) = (p.path.clone(), p.digest.clone());
+                plugins
+                    .refused
+                    .push(refusal(path, digest, error, Some(p.info)));
             }
         }
     }
@@ -146,32 +173,53 @@ pub fn load(
     Ok(plugins)
 }
 
-/// Refuses `p` if an already loaded plugin has its name or one of its check ids.
-fn check_conflicts(
-    loaded: &[Arc<LoadedPlugin>],
-    p: LoadedPlugin,
-) -> Result<LoadedPlugin, LoadError> {
-    for other in loaded {
-        if other.info.name == p.info.name {
-            return Err(LoadError::Conflict {
-                path: p.path.clone(),
-                conflict: Conflict::PluginName {
-                    name: p.info.name.clone(),
-                    other: other.path.clone(),
-                },
-            });
-        }
+fn refusal(path: PathBuf, digest: String, error: LoadError, info: Option<PluginInfo>) -> Refusal {
+    tracing::error!("{}", error.message());
+    Refusal {
+        path,
+        digest,
+        error,
+        info,
+    }
+}
+
+/// The plugins (by index) that share a name or a check id with another one, each with the
+/// first collision found: names before check ids, check ids in order, the other plugin the
+/// first by path. The same set, whatever order `plugins` is in.
+fn conflicts(plugins: &[LoadedPlugin]) -> BTreeMap<usize, Conflict> {
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_check: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in plugins.iter().enumerate() {
+        by_name.entry(&p.info.name).or_default().push(i);
         for c in &p.info.checks {
-            if other.info.checks.iter().any(|o| o.id == c.id) {
-                return Err(LoadError::Conflict {
-                    path: p.path.clone(),
-                    conflict: Conflict::CheckId {
-                        id: c.id.clone(),
-                        other: other.info.name.clone(),
-                    },
-                });
-            }
+            by_check.entry(&c.id).or_default().push(i);
         }
     }
-    Ok(p)
+    let first_other = |group: &[usize], me: usize| {
+        group
+            .iter()
+            .filter(|&&j| j != me)
+            .map(|&j| &plugins[j].path)
+            .min()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out = BTreeMap::new();
+    for (name, group) in by_name.iter().filter(|(_, g)| g.len() > 1) {
+        for &i in group {
+            out.entry(i).or_insert_with(|| Conflict::PluginName {
+                name: (*name).to_string(),
+                other: first_other(group, i),
+            });
+        }
+    }
+    for (id, group) in by_check.iter().filter(|(_, g)| g.len() > 1) {
+        for &i in group {
+            out.entry(i).or_insert_with(|| Conflict::CheckId {
+                id: (*id).to_string(),
+                other: first_other(group, i),
+            });
+        }
+    }
+    out
 }

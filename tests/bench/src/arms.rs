@@ -99,7 +99,7 @@ pub fn peak_rss_mib() -> f64 {
 /// declare, with limits raised for enterprise scale: the defaults (256 MiB, 30 s, 1M findings
 /// per plugin) are sized for ordinary tenants, and the SDK keeps a whole entity kind and all
 /// findings in guest memory (1M shares need ~1 GiB there).
-fn config_for(
+pub fn config_for(
     plugins: &[Arc<posture::runtime::LoadedPlugin>],
     only: Option<&[&str]>,
 ) -> anyhow::Result<Config> {

@@ -274,6 +274,82 @@ pub fn snapshot(scale: Scale) -> Value {
     })
 }
 
+/// How many entities of each kind one day changes, per percent of the day's change: calibrated
+/// on the generator's proportions so that `percent` is about the share of *findings* that
+/// change (a principal carries about a dozen findings, of which a change touches one or two; a
+/// share or bucket carries one or two, all of which a change touches).
+const PRINCIPALS_PER_PERCENT: f64 = 1.0;
+const SHARES_PER_PERCENT: f64 = 1.0;
+const STORAGE_PER_PERCENT: f64 = 1.0;
+
+/// The snapshot of day `day` of a synthetic year: `base` (day 0) with the changes of days
+/// `1..=day` applied in order. Deterministic: the same base, day and percent always give the
+/// same snapshot.
+pub fn day_variant(base: &Value, day: u32, percent: f64) -> Value {
+    let mut v = base.clone();
+    for d in 1..=day {
+        advance_day(&mut v, d, percent);
+    }
+    v
+}
+
+/// Applies day `day`'s changes to the previous day's snapshot: about `percent` % of the
+/// principals, shares and buckets, chosen and changed pseudo-randomly from the day number,
+/// each one flipping MFA, its last sign-in (recent ↔ stale) or employment (principals), its
+/// audience (shares: internal ↔ anyone-with-the-link) or encryption (buckets).
+pub fn advance_day(snapshot: &mut Value, day: u32, percent: f64) {
+    let mut r = Rng(0xDA7_0000_0000 ^ u64::from(day).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let stale_before = rfc3339(NOW - 90 * DAY);
+    let pick = |r: &mut Rng, n: usize, per_percent: f64| -> Vec<usize> {
+        let k = (n as f64 * percent / 100.0 * per_percent).round() as usize;
+        (0..k).map(|_| r.below(n as u64) as usize).collect()
+    };
+    if let Some(ps) = snapshot["principals"].as_array_mut() {
+        for i in pick(&mut r, ps.len(), PRINCIPALS_PER_PERCENT) {
+            let p = &mut ps[i];
+            match r.below(3) {
+                0 => {
+                    let on = p["mfa_enabled"].as_bool().unwrap_or(false);
+                    p["mfa_enabled"] = json!(!on);
+                }
+                1 => {
+                    let stale = p["last_sign_in"]
+                        .as_str()
+                        .is_none_or(|t| t < stale_before.as_str());
+                    p["last_sign_in"] = json!(if stale {
+                        r.days_ago(60)
+                    } else {
+                        rfc3339(NOW - (91 + r.below(300) as i64) * DAY)
+                    });
+                }
+                _ => {
+                    let departed = p["employment"] == "departed";
+                    p["employment"] = json!(if departed { "active" } else { "departed" });
+                }
+            }
+        }
+    }
+    if let Some(shares) = snapshot["shares"].as_array_mut() {
+        for i in pick(&mut r, shares.len(), SHARES_PER_PERCENT) {
+            let s = &mut shares[i];
+            let internal = s["audience"] == "internal";
+            s["audience"] = json!(if internal {
+                "anyone-with-link"
+            } else {
+                "internal"
+            });
+            s["domains"] = json!([]);
+        }
+    }
+    if let Some(storage) = snapshot["storage"].as_array_mut() {
+        for i in pick(&mut r, storage.len(), STORAGE_PER_PERCENT) {
+            let b = &mut storage[i];
+            let on = b["encrypted"].as_bool().unwrap_or(false);
+            b["encrypted"] = json!(!on);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +367,66 @@ mod tests {
         let snap = posture::snapshot::from_slice(&a, "synthetic").expect("a valid snapshot");
         assert_eq!(snap.principals.as_ref().map(Vec::len), Some(200));
         assert_eq!(snap.shares.as_ref().map(Vec::len), Some(500));
+    }
+
+    /// Every finding of the native build of the plugins, as comparable text.
+    fn findings(v: &Value) -> Vec<String> {
+        let snap = posture::snapshot::from_slice(&serde_json::to_vec(v).expect("json"), "day")
+            .expect("a valid snapshot");
+        let sdk = crate::native::snapshot(&snap);
+        crate::native::run(&crate::native::plugins(), &snap, &sdk, NOW, &|_| true)
+            .expect("native run")
+            .iter()
+            .map(|f| format!("{f:?}"))
+            .collect()
+    }
+
+    /// Findings of `new` that are not (as often) in `old`, as a share of `new`'s.
+    pub(crate) fn changed_share(old: &[String], new: &[String]) -> f64 {
+        let mut counts = std::collections::HashMap::<&str, i64>::new();
+        for f in old {
+            *counts.entry(f).or_default() += 1;
+        }
+        let mut changed = 0;
+        for f in new {
+            let c = counts.entry(f).or_default();
+            if *c > 0 {
+                *c -= 1;
+            } else {
+                changed += 1;
+            }
+        }
+        changed as f64 / new.len().max(1) as f64
+    }
+
+    #[test]
+    fn day_variants_are_deterministic_and_change_about_the_requested_share() {
+        let base = snapshot(Scale {
+            principals: 1_000,
+            shares: 10_000,
+            seed: 42,
+        });
+        let mut day = base.clone();
+        let mut previous = findings(&base);
+        let mut shares = Vec::new();
+        for d in 1..=3 {
+            advance_day(&mut day, d, 1.0);
+            assert_eq!(
+                day,
+                day_variant(&base, d, 1.0),
+                "day {d} is not deterministic"
+            );
+            let now = findings(&day);
+            shares.push(changed_share(&previous, &now));
+            previous = now;
+        }
+        assert_ne!(day, base);
+        let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+        eprintln!("changed findings per day: {shares:?}");
+        assert!(
+            (0.005..=0.02).contains(&mean),
+            "1 % requested, {:.2} % of findings changed per day ({shares:?})",
+            mean * 100.0
+        );
     }
 }

@@ -6,9 +6,12 @@
 //! - (b) [`native`]: the same check functions compiled natively, run in-process via the SDK;
 //! - (c) [`rego`]: regorus evaluating Rego policies written for five of the checks.
 //!
+//! [`history`] measures the run history (issue 16): a year of daily scans recorded in a store.
+//!
 //! How to run and the results: `BENCHMARKS.md` at the repository root.
 
 pub mod arms;
 pub mod generate;
+pub mod history;
 pub mod native;
 pub mod rego;

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use posture_bench::arms::{self, Measurement};
 use posture_bench::generate::{self, NOW, Scale};
-use posture_bench::rego;
+use posture_bench::{history, rego};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -46,6 +46,35 @@ enum Cmd {
         #[arg(short, long)]
         out: PathBuf,
     },
+    /// A year of daily scans recorded in a fresh history store, measured against the run
+    /// history's targets (store size, record time, verify, show).
+    History {
+        /// Days (daily runs) to record.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// Principals of the synthetic company.
+        #[arg(long, default_value_t = 10_000)]
+        principals: usize,
+        /// Shares per principal.
+        #[arg(long, default_value_t = 10)]
+        shares_per_principal: usize,
+        /// Approximate percent of findings changed per day.
+        #[arg(long, default_value_t = 1.0)]
+        change_percent: f64,
+        /// Record into this PostgreSQL database (a fresh schema, dropped afterwards) instead
+        /// of an SQLite file in the work directory.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Plugin components.
+        #[arg(long, default_value = "target/plugins")]
+        plugins: PathBuf,
+        /// Compile cache and SQLite store.
+        #[arg(long, default_value = "target/bench")]
+        work_dir: PathBuf,
+        /// Output: a short table, or one JSON object.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Run one arm once and print its measurement as JSON (used by the parent run).
     Arm {
         /// Which arm.
@@ -66,6 +95,12 @@ enum Cmd {
         #[arg(long)]
         rego_checks: bool,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -98,6 +133,31 @@ fn main() -> anyhow::Result<()> {
                 Arm::Rego => arms::rego(&snapshot, NOW)?,
             };
             println!("{}", serde_json::to_string(&m)?);
+            Ok(())
+        }
+        Some(Cmd::History {
+            days,
+            principals,
+            shares_per_principal,
+            change_percent,
+            postgres,
+            plugins,
+            work_dir,
+            format,
+        }) => {
+            let figures = history::run(&history::Options {
+                days,
+                principals,
+                shares_per_principal,
+                change_percent,
+                postgres,
+                plugins,
+                work_dir,
+            })?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&figures)?),
+                Format::Text => print!("{}", history::table(&figures)),
+            }
             Ok(())
         }
         None => run_all(&cli),

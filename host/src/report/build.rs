@@ -215,6 +215,27 @@ pub(crate) mod test_support {
     use super::*;
     use crate::model::RawFinding;
 
+    /// An `iam.admin-mfa` finding of plugin `p` about principal `id` of account `111`.
+    pub(crate) fn admin_mfa_finding(status: Status, severity: Severity, id: &str) -> Finding {
+        Finding {
+            check_id: "iam.admin-mfa".into(),
+            plugin: "p".into(),
+            domain: "iam".into(),
+            status,
+            severity,
+            resource: crate::model::ResourceRef {
+                kind: "principal".into(),
+                id: id.into(),
+                display_name: None,
+                account: Some("111".into()),
+                tags: Default::default(),
+            },
+            message: "no MFA".into(),
+            evidence: Vec::new(),
+            waiver: None,
+        }
+    }
+
     /// Builds a report from findings as if each plugin named in them returned them, with
     /// each finding's severity and domain.
     pub(crate) fn report_of(findings: Vec<Finding>) -> Report {

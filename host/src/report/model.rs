@@ -230,28 +230,7 @@ impl InputDigests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ResourceRef;
-    use crate::report::build::test_support::report_of;
-
-    fn finding(status: Status, severity: Severity, id: &str) -> Finding {
-        Finding {
-            check_id: "iam.admin-mfa".into(),
-            plugin: "p".into(),
-            domain: "iam".into(),
-            status,
-            severity,
-            resource: ResourceRef {
-                kind: "principal".into(),
-                id: id.into(),
-                display_name: None,
-                account: Some("111".into()),
-                tags: Default::default(),
-            },
-            message: "no MFA".into(),
-            evidence: Vec::new(),
-            waiver: None,
-        }
-    }
+    use crate::report::build::test_support::{admin_mfa_finding as finding, report_of};
 
     fn waiver() -> Waiver {
         Waiver {

@@ -326,29 +326,9 @@ fn verdict(report: &Report, baseline: Option<&Diff>, gate: Gate) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Finding, ResourceRef, Status};
-    use crate::report::build::test_support::report_of;
+    use crate::model::Status;
+    use crate::report::build::test_support::{admin_mfa_finding as finding, report_of};
     use crate::report::diff::diff;
-
-    fn finding(status: Status, severity: Severity, id: &str) -> Finding {
-        Finding {
-            check_id: "iam.admin-mfa".into(),
-            plugin: "p".into(),
-            domain: "iam".into(),
-            status,
-            severity,
-            resource: ResourceRef {
-                kind: "principal".into(),
-                id: id.into(),
-                display_name: None,
-                account: Some("111".into()),
-                tags: Default::default(),
-            },
-            message: "no MFA".into(),
-            evidence: Vec::new(),
-            waiver: None,
-        }
-    }
 
     fn gate(fail_on: Severity, new_only: bool) -> Gate {
         Gate {

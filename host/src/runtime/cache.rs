@@ -194,7 +194,15 @@ fn read_entry(dir: &Dir, name: &str) -> Result<Option<Vec<u8>>, String> {
 }
 
 fn store_entry(dir: &Dir, name: &str, payload: &[u8]) -> std::io::Result<()> {
-    let tmp = format!("{name}.tmp{}", std::process::id());
+    // Unique per writer: two threads of one process compiling the same component (parallel
+    // tests, two runtimes) must not write into one temporary file, which would rename a
+    // mixture into place (found as a rejected entry and a missed cache hit).
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let tmp = format!(
+        "{name}.tmp{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
     {
         let mut f = dir.create(&tmp)?;
         f.write_all(MAGIC)?;
@@ -208,6 +216,28 @@ fn store_entry(dir: &Dir, name: &str, payload: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrent_writers_of_one_entry_never_leave_a_mixture() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = open_private_dir(tmp.path()).expect("dir");
+        for round in 0..20 {
+            let name = format!("entry-{round}");
+            std::thread::scope(|s| {
+                for t in 0..4u8 {
+                    let (dir, name) = (&dir, &name);
+                    s.spawn(move || {
+                        let payload = vec![t; 256 * 1024];
+                        store_entry(dir, name, &payload).expect("store");
+                    });
+                }
+            });
+            let payload = read_entry(&dir, &name)
+                .expect("a whole entry, never a mixture")
+                .expect("present");
+            assert!(payload.iter().all(|b| *b == payload[0]));
+        }
+    }
 
     const WAT: &str = r#"(component (core module (func (export "f"))))"#;
 

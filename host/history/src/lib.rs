@@ -78,6 +78,45 @@ pub struct NewRun {
     pub backfill: bool,
 }
 
+impl NewRun {
+    /// A run from a `posture.report/v1` JSON report, as printed: `now`, the plugins' digests
+    /// and the input digests (`inputs.*_sha256`; a report saved before reports carried them
+    /// records an empty snapshot digest) are read from the report itself, so that a scan
+    /// recorded as it runs and a saved report imported later make the same record.
+    pub fn from_report(
+        report: String,
+        provenance: serde_json::Value,
+        backfill: bool,
+    ) -> Result<NewRun> {
+        #[derive(serde::Deserialize)]
+        struct Head {
+            now: String,
+            #[serde(default)]
+            plugins: Vec<PluginDigest>,
+            #[serde(default)]
+            inputs: Inputs,
+        }
+        #[derive(serde::Deserialize, Default)]
+        struct Inputs {
+            snapshot_sha256: Option<String>,
+            config_sha256: Option<String>,
+            waivers_sha256: Option<String>,
+        }
+        let head: Head = serde_json::from_str(&report)
+            .map_err(|e| Error::InvalidReport(format!("report head: {e}")))?;
+        Ok(NewRun {
+            now: head.now,
+            snapshot_sha256: head.inputs.snapshot_sha256.unwrap_or_default(),
+            provenance,
+            plugins: head.plugins,
+            config_sha256: head.inputs.config_sha256,
+            waivers_sha256: head.inputs.waivers_sha256,
+            report,
+            backfill,
+        })
+    }
+}
+
 /// What `record` stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {

@@ -165,8 +165,12 @@ impl Diff {
         s
     }
 
-    /// The text rendering.
+    /// The text rendering (plugin and snapshot text escaped for a terminal).
     pub fn to_text(&self) -> String {
+        super::sanitize::printable_lines(&self.raw_text())
+    }
+
+    fn raw_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -232,8 +236,12 @@ impl Diff {
         out
     }
 
-    /// The Markdown rendering.
+    /// The Markdown rendering (plugin and snapshot text escaped).
     pub fn to_markdown(&self) -> String {
+        super::sanitize::printable_lines(&self.raw_markdown())
+    }
+
+    fn raw_markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,

@@ -31,6 +31,21 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` (lines built by a renderer without escapes of its own) with every line made
+/// [`printable`]; the line breaks between lines stay.
+pub fn printable_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(&printable(body));
+        out.push_str(end);
+    }
+    out
+}
+
 /// `cell` as a spreadsheet reads it without running it: a leading apostrophe before a
 /// formula's first character.
 pub fn csv_cell(cell: &str) -> Cow<'_, str> {
@@ -41,18 +56,46 @@ pub fn csv_cell(cell: &str) -> Cow<'_, str> {
 }
 
 /// `report` with every string made [`printable`]; borrowed when nothing needs it (the usual
-/// case, checked first without copying).
+/// case: one serialisation and a byte scan, no tree of values).
 pub fn for_humans(report: &Report) -> Cow<'_, Report> {
-    let Ok(mut value) = serde_json::to_value(report) else {
+    let Ok(json) = serde_json::to_vec(report) else {
         return Cow::Borrowed(report);
     };
-    if !escape_strings(&mut value) {
+    if !json_has_unsafe_text(&json) {
         return Cow::Borrowed(report);
     }
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&json) else {
+        return Cow::Borrowed(report);
+    };
+    escape_strings(&mut value);
     match serde_json::from_value(value) {
         Ok(clean) => Cow::Owned(clean),
         Err(_) => Cow::Borrowed(report),
     }
+}
+
+/// Whether compact JSON text (as serde_json writes it) holds a string with an unsafe
+/// character: a `\uXXXX`, `\n`, `\r`, `\t`, `\b` or `\f` escape (C0 controls), DEL, a C1
+/// control (UTF-8 `C2 80`–`C2 9F`) or a direction override (`E2 80 AA`–`AE`, `E2 81 A6`–`A9`).
+fn json_has_unsafe_text(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        match json[i] {
+            b'\\' => match json.get(i + 1) {
+                Some(b'u' | b'n' | b'r' | b't' | b'b' | b'f') => return true,
+                _ => i += 2,
+            },
+            0x7f => return true,
+            0xc2 if json.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => return true,
+            0xe2 => match (json.get(i + 1), json.get(i + 2)) {
+                (Some(0x80), Some(b)) if (0xaa..=0xae).contains(b) => return true,
+                (Some(0x81), Some(b)) if (0xa6..=0xa9).contains(b) => return true,
+                _ => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// Escapes every string in `v` (object keys too); whether anything changed.
@@ -102,6 +145,13 @@ mod tests {
     }
 
     #[test]
+    fn lines_keep_their_breaks_and_lose_their_controls() {
+        assert_eq!(printable_lines("a\nb\u{1b}[2K\n"), "a\nb\\u{1b}[2K\n");
+        assert_eq!(printable_lines("x\ry"), "x\\ry");
+        assert_eq!(printable_lines(""), "");
+    }
+
+    #[test]
     fn formulas_are_defused_and_other_cells_kept() {
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         for c in ["+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
@@ -130,11 +180,15 @@ mod tests {
             evidence: Vec::new(),
             waiver: None,
         };
-        let clean = crate::report::build::test_support::report_of(vec![f("fine")]);
+        let clean = crate::report::build::test_support::report_of(vec![f("fine \\ \"quoted\" é")]);
         assert!(matches!(for_humans(&clean), Cow::Borrowed(_)));
         let hostile = crate::report::build::test_support::report_of(vec![f("\u{1b}]0;x\u{7}")]);
         let safe = for_humans(&hostile);
         assert_eq!(safe.findings[0].message, "\\u{1b}]0;x\\u{7}");
         assert_eq!(safe.summary, hostile.summary);
+        for unsafe_text in ["\u{7f}", "\u{85}", "a\u{2067}b", "tab\there"] {
+            let r = crate::report::build::test_support::report_of(vec![f(unsafe_text)]);
+            assert!(matches!(for_humans(&r), Cow::Owned(_)), "{unsafe_text:?}");
+        }
     }
 }

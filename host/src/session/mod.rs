@@ -1,12 +1,12 @@
 //! The scan session: the one API every caller of a scan goes through (the CLI, `posture
-//! test`, the end-to-end tests, the conformance runner, the benchmark; next the run history).
+//! test`, the end-to-end tests, the conformance runner, the benchmark, `scan --record`).
 //!
 //! A [`Session`] owns the plugins ([`load`]: discovery, the lock file, conflicts, refusals),
 //! the configuration and the waivers. [`Session::scan`] takes one [`ScanRequest`] (the
 //! snapshot, `now`, concurrency, an optional baseline and the failure gate), plans the scan
 //! ([`plan`]), evaluates it ([`run`]), builds the report and returns one [`ScanOutcome`]: the
-//! run's inputs with their digests, the report, the comparison with the baseline and the
-//! [`Verdict`] from which the exit code derives.
+//! report (which names the run's inputs with their digests), the snapshot's provenance, the
+//! comparison with the baseline and the [`Verdict`] from which the exit code derives.
 
 mod error;
 pub mod load;
@@ -23,7 +23,7 @@ use crate::import::{Options as ImportOptions, Source as ImportSource};
 use crate::model::{Severity, Verdict};
 use crate::report::diff::Diff;
 use crate::report::waiver::WaiverFile;
-use crate::report::{PluginOutcome, Report, ReportInput, SeverityOverrides};
+use crate::report::{Report, ReportInput, SeverityOverrides};
 use crate::runtime::LoadedPlugin;
 use crate::snapshot::Snapshot;
 use sha2::{Digest, Sha256};
@@ -116,44 +116,17 @@ pub struct ScanRequest {
     pub gate: Gate,
 }
 
-/// A plugin's identity in a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PluginDigest {
-    /// Name.
-    pub name: String,
-    /// Version.
-    pub version: String,
-    /// sha256 of the component (hex).
-    pub digest: String,
-}
-
-/// Everything a run was computed from, with digests: what a record of the run must name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunInputs {
-    /// The evaluation's "now", Unix seconds.
-    pub now: i64,
-    /// Where the snapshot was read from.
-    pub origin: String,
-    /// sha256 of the snapshot, when known.
-    pub snapshot_sha256: Option<String>,
-    /// sha256 of the configuration file, when one was used.
-    pub config_sha256: Option<String>,
-    /// sha256 of the waivers file, when one was used.
-    pub waivers_sha256: Option<String>,
-    /// The plugins that ran or were refused, by name.
-    pub plugins: Vec<PluginDigest>,
-    /// Where the snapshot came from: its accounts, capture time and provenance (importer,
-    /// source format and version, input files with their digests), as JSON.
-    pub provenance: serde_json::Value,
-}
-
 /// What one scan established.
 #[derive(Debug, Clone)]
 pub struct ScanOutcome {
-    /// What the scan was computed from.
-    pub inputs: RunInputs,
-    /// The report.
+    /// The report. Besides the findings it names what the run read: `now`, the snapshot's
+    /// origin, every plugin's digest, and the snapshot's, configuration's and waivers'
+    /// digests (`report.inputs`).
     pub report: Report,
+    /// Where the snapshot came from, which the report does not carry: its accounts, capture
+    /// time and provenance (importer, source format and version, input files with their
+    /// digests), as JSON, for a record of the run.
+    pub provenance: serde_json::Value,
     /// The comparison with the baseline, when one was given.
     pub baseline: Option<Diff>,
     /// The scan's verdict under the request's gate.
@@ -252,7 +225,6 @@ impl Session {
         // Refused plugins come after the loaded ones: the report's stable sort by name
         // keeps that order between plugins of the same name.
         outcomes.extend(self.plugins.refused.iter().map(Refusal::outcome));
-        let inputs = self.inputs(&target, request.now, &outcomes);
         let started = std::time::Instant::now();
         let severities: SeverityOverrides = self.config.severity_overrides();
         let mut report = Report::build(
@@ -266,9 +238,9 @@ impl Session {
             outcomes,
         );
         report.inputs = crate::report::InputDigests {
-            snapshot_sha256: inputs.snapshot_sha256.clone(),
-            config_sha256: inputs.config_sha256.clone(),
-            waivers_sha256: inputs.waivers_sha256.clone(),
+            snapshot_sha256: target.sha256.clone(),
+            config_sha256: self.config.sha256.clone(),
+            waivers_sha256: self.waivers.as_ref().and_then(|w| w.sha256.clone()),
         };
         timings.aggregate = started.elapsed();
         let baseline = request
@@ -277,37 +249,16 @@ impl Session {
             .map(|old| crate::report::diff::diff(old, &report));
         let verdict = verdict(&report, baseline.as_ref(), request.gate);
         Ok(ScanOutcome {
-            inputs,
-            report,
-            baseline,
-            verdict,
-            timings,
-        })
-    }
-
-    fn inputs(&self, target: &ScanTarget, now: i64, outcomes: &[PluginOutcome]) -> RunInputs {
-        let mut plugins: Vec<PluginDigest> = outcomes
-            .iter()
-            .map(|o| PluginDigest {
-                name: o.run.name.clone(),
-                version: o.run.version.clone(),
-                digest: o.run.digest.clone(),
-            })
-            .collect();
-        plugins.sort_by(|a, b| (&a.name, &a.digest).cmp(&(&b.name, &b.digest)));
-        RunInputs {
-            now,
-            origin: target.origin.clone(),
-            snapshot_sha256: target.sha256.clone(),
-            config_sha256: self.config.sha256.clone(),
-            waivers_sha256: self.waivers.as_ref().and_then(|w| w.sha256.clone()),
-            plugins,
             provenance: serde_json::json!({
                 "captured_at": crate::report::rfc3339(target.snapshot.captured_at),
                 "accounts": target.snapshot.accounts,
                 "provenance": target.snapshot.provenance,
             }),
-        }
+            report,
+            baseline,
+            verdict,
+            timings,
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use crate::arms;
 use crate::generate::{self, NOW, Scale};
 use posture::runtime::Runtime;
 use posture::session::{Gate, ScanOutcome, ScanRequest, ScanTarget, Session};
-use posture_history::{NewRun, PluginDigest, RunRef, Store};
+use posture_history::{NewRun, RunRef, Store};
 use serde_json::{Value, json};
 use sha2::Digest as _;
 use std::collections::HashMap;
@@ -142,28 +142,13 @@ impl Drop for Place {
     }
 }
 
-/// The run `outcome` printed as `json`, as the history stores it: the same mapping as
-/// `posture scan --record` (`host/cli/src/commands/history.rs`).
-fn new_run(outcome: &ScanOutcome, json: String) -> NewRun {
-    let i = &outcome.inputs;
-    NewRun {
-        now: outcome.report.now.clone(),
-        snapshot_sha256: i.snapshot_sha256.clone().unwrap_or_default(),
-        provenance: i.provenance.clone(),
-        plugins: i
-            .plugins
-            .iter()
-            .map(|p| PluginDigest {
-                name: p.name.clone(),
-                version: p.version.clone(),
-                digest: p.digest.clone(),
-            })
-            .collect(),
-        config_sha256: i.config_sha256.clone(),
-        waivers_sha256: i.waivers_sha256.clone(),
-        report: json,
-        backfill: false,
-    }
+/// The run `outcome` printed as `json`, as the history stores it (as `posture scan --record`).
+fn new_run(outcome: &ScanOutcome, json: String) -> anyhow::Result<NewRun> {
+    Ok(NewRun::from_report(
+        json,
+        outcome.provenance.clone(),
+        false,
+    )?)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -353,7 +338,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Value> {
         let s = scanner.scan(&day_snapshot, now, &origin)?;
         prepare_ms.push(s.prepare_ms);
         let scan_total = s.scan_ms();
-        let run = new_run(&s.outcome, s.json);
+        let run = new_run(&s.outcome, s.json)?;
         report_bytes = report_bytes.max(run.report.len());
         let t = Instant::now();
         let recorded = store.record(&run, None)?;

@@ -10,7 +10,7 @@ use posture::config::Config;
 use posture::report::Report;
 use posture::session::ScanOutcome;
 use posture_history::keys::{read_signing_key, read_verifying_key};
-use posture_history::{FindingFilter, NewRun, PluginDigest, Recorded, RunRef, Store};
+use posture_history::{FindingFilter, NewRun, Recorded, RunRef, Store};
 use std::path::{Path, PathBuf};
 
 /// The default history file's name.
@@ -37,34 +37,6 @@ impl HistoryArgs {
     }
 }
 
-/// The run `outcome` printed as `json`, as the history stores it.
-fn new_run(outcome: &ScanOutcome, json: String, backfill: bool) -> NewRun {
-    let i = &outcome.inputs;
-    NewRun {
-        now: outcome.report.now.clone(),
-        snapshot_sha256: i.snapshot_sha256.clone().unwrap_or_default(),
-        provenance: i.provenance.clone(),
-        plugins: digests(i.plugins.iter().map(|p| (&p.name, &p.version, &p.digest))),
-        config_sha256: i.config_sha256.clone(),
-        waivers_sha256: i.waivers_sha256.clone(),
-        report: json,
-        backfill,
-    }
-}
-
-/// Name, version and digest of each plugin, as receipts name them.
-fn digests<'a>(
-    plugins: impl Iterator<Item = (&'a String, &'a String, &'a String)>,
-) -> Vec<PluginDigest> {
-    plugins
-        .map(|(name, version, digest)| PluginDigest {
-            name: name.clone(),
-            version: version.clone(),
-            digest: digest.clone(),
-        })
-        .collect()
-}
-
 /// Records `outcome` in the store at `location`, signing with `sign_key`.
 pub(crate) fn record(
     location: &str,
@@ -73,10 +45,8 @@ pub(crate) fn record(
 ) -> Result<Recorded> {
     let key = sign_key.map(read_signing_key).transpose()?;
     let mut store = Store::open(location)?;
-    Ok(store.record(
-        &new_run(outcome, outcome.report.to_json(), false),
-        key.as_ref(),
-    )?)
+    let run = NewRun::from_report(outcome.report.to_json(), outcome.provenance.clone(), false)?;
+    Ok(store.record(&run, key.as_ref())?)
 }
 
 /// Prints where a run was recorded.
@@ -157,13 +127,7 @@ pub(crate) fn history(command: HistoryCommand) -> Result<Exit> {
             let mut store = history.open()?;
             let (_, old) = stored_report(&mut store, &old)?;
             let (_, new) = stored_report(&mut store, &new)?;
-            let d = match format {
-                DiffFormat::Json => posture::report::diff::diff(&old, &new),
-                _ => posture::report::diff::diff(
-                    &posture::report::sanitize::for_humans(&old),
-                    &posture::report::sanitize::for_humans(&new),
-                ),
-            };
+            let d = posture::report::diff::diff(&old, &new);
             let text = match format {
                 DiffFormat::Text => d.to_text(),
                 DiffFormat::Json => d.to_json(),
@@ -264,7 +228,7 @@ pub(crate) fn history(command: HistoryCommand) -> Result<Exit> {
                 let Ok(text) = String::from_utf8(bytes) else {
                     bail!("{}: not UTF-8", path.display());
                 };
-                let run = imported_run(&report, text, allow_backfill);
+                let run = NewRun::from_report(text, provenance_of(&report), allow_backfill)?;
                 let r = store
                     .record(&run, key.as_ref())
                     .with_context(|| format!("{}: not recorded", path.display()))?;
@@ -275,28 +239,13 @@ pub(crate) fn history(command: HistoryCommand) -> Result<Exit> {
     }
 }
 
-/// A saved report as a run: what the report states, and nothing else (a report saved before
-/// reports carried the snapshot's digest records it as empty).
-fn imported_run(report: &Report, text: String, backfill: bool) -> NewRun {
-    NewRun {
-        now: report.now.clone(),
-        snapshot_sha256: report.inputs.snapshot_sha256.clone().unwrap_or_default(),
-        provenance: serde_json::json!({
-            "captured_at": report.snapshot.captured_at,
-            "accounts": report.snapshot.accounts,
-            "origin": report.snapshot.origin,
-        }),
-        plugins: digests(
-            report
-                .plugins
-                .iter()
-                .map(|p| (&p.name, &p.version, &p.digest)),
-        ),
-        config_sha256: report.inputs.config_sha256.clone(),
-        waivers_sha256: report.inputs.waivers_sha256.clone(),
-        report: text,
-        backfill,
-    }
+/// What a saved report states of where its snapshot came from (it carries no provenance).
+fn provenance_of(report: &Report) -> serde_json::Value {
+    serde_json::json!({
+        "captured_at": report.snapshot.captured_at,
+        "accounts": report.snapshot.accounts,
+        "origin": report.snapshot.origin,
+    })
 }
 
 /// `posture keygen`.

@@ -7,7 +7,6 @@ use crate::exit::Exit;
 use crate::output::write_output;
 use anyhow::Result;
 use posture::config::Config;
-use posture::report::sanitize::for_humans;
 
 pub(crate) fn report(args: ReportArgs) -> Result<Exit> {
     let mut report = posture::report::read(&args.from)?;
@@ -29,11 +28,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Exit> {
 pub(crate) fn diff(args: DiffArgs) -> Result<Exit> {
     let old = posture::report::read(&args.old)?;
     let new = posture::report::read(&args.new)?;
-    let d = match args.format {
-        DiffFormat::Json => posture::report::diff::diff(&old, &new),
-        // Read by people: untrusted text escaped (identities stay comparable).
-        _ => posture::report::diff::diff(&for_humans(&old), &for_humans(&new)),
-    };
+    let d = posture::report::diff::diff(&old, &new);
     let text = match args.format {
         DiffFormat::Text => d.to_text(),
         DiffFormat::Json => d.to_json(),

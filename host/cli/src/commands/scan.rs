@@ -8,7 +8,6 @@ use crate::exit::Exit;
 use crate::output::{progress_bar, write_output};
 use anyhow::Result;
 use posture::report::Format;
-use posture::report::sanitize::for_humans;
 use posture::session::{Gate, Progress, ScanRequest, ScanTarget, Session, SessionSpec};
 use std::sync::Arc;
 
@@ -33,7 +32,6 @@ pub(crate) fn scan(args: ScanArgs) -> Result<Exit> {
         .as_deref()
         .map(posture::report::read)
         .transpose()?;
-    let shown_baseline = baseline.clone();
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
@@ -63,13 +61,11 @@ pub(crate) fn scan(args: ScanArgs) -> Result<Exit> {
         b.finish_and_clear();
     }
     let mut rendered = args.out.render(&outcome.report, session.config())?;
-    if let Some(old) = &shown_baseline
+    if let Some(d) = &outcome.baseline
         && args.out.format == Format::Text
         && args.out.framework.is_none()
         && !args.out.quiet
     {
-        // The same comparison as the outcome's, over text made safe for a terminal.
-        let d = posture::report::diff::diff(&for_humans(old), &for_humans(&outcome.report));
         rendered.push('\n');
         rendered.push_str(&d.to_text());
     }

@@ -10,7 +10,7 @@ pub mod conformance;
 use posture::config::Config;
 use posture::report::Report;
 use posture::runtime::{LoadedPlugin, Runtime};
-use posture::session::{Gate, ScanRequest, ScanTarget, Session};
+use posture::session::{Gate, PluginSource, ScanRequest, ScanTarget, Session, SessionSpec};
 use posture::snapshot::Snapshot;
 use posture_author::build::{BuildOptions, build_plugin};
 use std::collections::BTreeMap;
@@ -66,7 +66,7 @@ pub fn first_party_plugins() -> Vec<PathBuf> {
 }
 
 /// Every check of the hostile test plugin; each misbehaves in one way.
-pub const HOSTILE_CHECKS: [&str; 11] = [
+pub const HOSTILE_CHECKS: [&str; 15] = [
     "hostile.loop",
     "hostile.memory",
     "hostile.panic",
@@ -78,6 +78,10 @@ pub const HOSTILE_CHECKS: [&str; 11] = [
     "hostile.giant-string",
     "hostile.host-calls",
     "hostile.escapes",
+    "hostile.phantom",
+    "hostile.foreign",
+    "hostile.giant-account",
+    "hostile.empty-evidence",
 ];
 
 /// The hostile test plugin, built from `tests/plugins/hostile`.
@@ -163,6 +167,41 @@ pub fn scan_snapshot(
                 target: ScanTarget::new(snapshot, origin),
                 now,
                 jobs,
+                baseline: None,
+                gate: Gate::default(),
+            },
+            None,
+        )
+        .expect("scan")
+        .report
+}
+
+/// Scans the example snapshot as the CLI does, plugins and all: a session opened over the
+/// plugin directories `dirs` (loaded, lock-free, refusals reported), under the configuration
+/// `config` (TOML text; defaults when `None`), two plugins at a time.
+pub fn session_scan(dirs: &[&Path], config: Option<&str>) -> Report {
+    let config_file = config.map(|text| {
+        let mut f = tempfile::NamedTempFile::new().expect("temp config");
+        std::io::Write::write_all(&mut f, text.as_bytes()).expect("write config");
+        f
+    });
+    let session = Session::open(&SessionSpec {
+        plugins: PluginSource {
+            dirs: dirs.iter().map(|d| d.to_path_buf()).collect(),
+            cache_dir: Some(root().join("target/e2e-cache")),
+            lock: None,
+        },
+        config: config_file.as_ref().map(|f| f.path().to_path_buf()),
+        waivers: None,
+    })
+    .expect("session");
+    let snapshot = posture::snapshot::load(&example_snapshot()).expect("snapshot");
+    session
+        .scan(
+            ScanRequest {
+                target: ScanTarget::new(snapshot, "acme"),
+                now: NOW_UNIX,
+                jobs: 2,
                 baseline: None,
                 gate: Gate::default(),
             },

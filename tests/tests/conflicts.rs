@@ -6,8 +6,7 @@
 
 use posture::model::{FailureKind, Status};
 use posture::report::Report;
-use posture::session::{Gate, PluginSource, ScanRequest, ScanTarget, Session, SessionSpec};
-use posture_e2e::{NOW_UNIX, component, example_snapshot, root};
+use posture_e2e::{component, session_scan};
 use std::path::{Path, PathBuf};
 
 /// A directory holding `files` (component, file name in the directory).
@@ -20,30 +19,7 @@ fn dir_with(files: &[(&Path, &str)]) -> tempfile::TempDir {
 }
 
 fn scan(dirs: &[&Path]) -> Report {
-    let session = Session::open(&SessionSpec {
-        plugins: PluginSource {
-            dirs: dirs.iter().map(|d| d.to_path_buf()).collect(),
-            cache_dir: Some(root().join("target/e2e-cache")),
-            lock: None,
-        },
-        config: None,
-        waivers: None,
-    })
-    .expect("session");
-    let snapshot = posture::snapshot::load(&example_snapshot()).expect("snapshot");
-    session
-        .scan(
-            ScanRequest {
-                target: ScanTarget::new(snapshot, "acme"),
-                now: NOW_UNIX,
-                jobs: 2,
-                baseline: None,
-                gate: Gate::default(),
-            },
-            None,
-        )
-        .expect("scan")
-        .report
+    session_scan(dirs, None)
 }
 
 fn iam() -> PathBuf {

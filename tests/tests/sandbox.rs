@@ -10,7 +10,7 @@ use posture::report::Report;
 use posture_e2e::{example_snapshot, hostile_plugin, iam_plugin, plugin_dir, scan_with};
 use std::time::{Duration, Instant};
 
-const ALL: [&str; 11] = posture_e2e::HOSTILE_CHECKS;
+const ALL: [&str; 15] = posture_e2e::HOSTILE_CHECKS;
 
 /// Config enabling only `check` of the hostile plugin, with tight limits for it.
 fn only(check: &str) -> Config {
@@ -212,4 +212,112 @@ fn the_deadline_fires_after_the_loading_runtime_is_gone() {
     let (kind, msg) = hostile_error(&outcome.report);
     assert_eq!(kind, FailureKind::Deadline, "{msg}");
     assert!(start.elapsed() < Duration::from_secs(20));
+}
+
+/// Config enabling only `check` of the hostile plugin, with the default limits.
+fn only_with_default_limits(check: &str) -> Config {
+    let mut toml = String::new();
+    for c in ALL.iter().filter(|c| **c != check) {
+        toml.push_str(&format!("[checks.\"{c}\"]\nenabled = false\n"));
+    }
+    Config::parse(&toml).expect("test config parses")
+}
+
+/// The IAM domain's pass count and SOC 2 CC6.1's passing resources in `report`.
+fn iam_passes_and_cc61(report: &Report) -> (usize, usize) {
+    use posture::report::compliance::{Framework, catalog, rollup};
+    let pass = report.summary.by_domain.get("iam").map_or(0, |c| c.pass);
+    let soc2 = rollup(report, &catalog(Framework::Soc2).expect("catalog"));
+    let cc61 = soc2
+        .controls
+        .iter()
+        .find(|c| c.id == "CC6.1")
+        .map_or(0, |c| c.resources_passing);
+    (pass, cc61)
+}
+
+/// Sandbox round two, point 2: passing evidence about things a check could not have read
+/// (administrators that do not exist; a bucket its check does not read) is refused, the
+/// plugin is a contract violation, and neither the domain counts nor the roll-up move.
+#[test]
+fn findings_about_things_the_check_did_not_read_are_refused() {
+    let dir = plugin_dir(&[iam_plugin()]);
+    let honest = scan_with(dir.path(), &example_snapshot(), &Config::default(), 2);
+    let expected = iam_passes_and_cc61(&honest);
+    assert!(expected.0 > 0 && expected.1 > 0, "{expected:?}");
+    let dir = plugin_dir(&[iam_plugin(), hostile_plugin()]);
+    for (check, about) in [
+        ("hostile.phantom", "principal `ghost-0`"),
+        ("hostile.foreign", "storage `acme-prod-data`"),
+    ] {
+        let report = scan_with(
+            dir.path(),
+            &example_snapshot(),
+            &only_with_default_limits(check),
+            2,
+        );
+        let (kind, message) = hostile_error(&report);
+        assert_eq!(kind, FailureKind::ContractViolation, "{check}: {message}");
+        assert!(message.contains(about), "{check}: {message}");
+        assert!(
+            message.contains("a finding must be about something its check read"),
+            "{message}"
+        );
+        assert!(report.findings.iter().all(|f| f.plugin != "hostile"));
+        assert_eq!(iam_passes_and_cc61(&report), expected, "{check}");
+        assert_iam_complete(&report);
+    }
+}
+
+/// Sandbox round two, point 5: the output limit counts every byte, the account and the
+/// evidence records included (a 2 MiB account, 200 000 empty evidence records against 1 MiB).
+#[test]
+fn the_output_limit_counts_accounts_and_evidence_records() {
+    for (check, bytes) in [
+        ("hostile.giant-account", 2 << 20),
+        ("hostile.empty-evidence", 200_000 * 72),
+    ] {
+        let (report, _) = run(check);
+        let (kind, message) = hostile_error(&report);
+        assert_eq!(kind, FailureKind::OutputLimit, "{check}: {message}");
+        assert!(
+            message.contains("over the limit of 1048576 bytes"),
+            "{message}"
+        );
+        let returned: u64 = message
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .expect("the byte count");
+        assert!(returned >= bytes, "{check}: {message}");
+        assert_iam_complete(&report);
+    }
+}
+
+/// Sandbox round two, point 5: metadata is capped at load. A check with 1 MiB title,
+/// description, rationale and remediation (500 findings of it made a 1.57 GB OCSF report)
+/// is refused with the field named; the report, in every format, stays small.
+#[test]
+fn oversized_metadata_is_refused_at_load() {
+    let dir = plugin_dir(&[
+        iam_plugin(),
+        posture_e2e::component("tests/plugins/bloated"),
+    ]);
+    let report = posture_e2e::session_scan(&[dir.path()], None);
+    let bloated = report
+        .plugins
+        .iter()
+        .find(|p| p.name == "posture-test-bloated")
+        .expect("the refused plugin is in the report, named after its file");
+    let e = bloated.error.as_ref().expect("refused");
+    assert_eq!(e.kind, FailureKind::Load);
+    assert!(
+        e.message
+            .contains("check `bloated.metadata`: title is 1048576 bytes long, more than 200"),
+        "{}",
+        e.message
+    );
+    assert_iam_complete(&report);
+    let ocsf = posture::report::ocsf::render(&report);
+    assert!(ocsf.len() < 4 << 20, "OCSF report of {} bytes", ocsf.len());
 }

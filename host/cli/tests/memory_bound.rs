@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const HOSTILE: [&str; 11] = posture_e2e::HOSTILE_CHECKS;
+const HOSTILE: [&str; 15] = posture_e2e::HOSTILE_CHECKS;
 
 /// Allowance on top of the cap: one plugin's output buffers, the report and allocator slack.
 const SLACK_MIB: u64 = 192;

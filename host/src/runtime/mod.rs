@@ -5,8 +5,11 @@
 pub mod cache;
 pub mod engine;
 pub mod error;
+mod metadata;
+mod output;
 mod plugin;
 mod state;
+mod subject;
 
 pub use cache::{CacheCounts, default_cache_dir};
 pub use error::{Conflict, LoadError};
@@ -68,6 +71,8 @@ impl Runtime {
             .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker_wasi)
             .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        state::add_frozen_sleep(&mut linker_wasi)
+            .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let compiler = cache::Compiler::new(engine.clone(), cache_dir)?;
         let ticker = engine::EpochTicker::start(&engine).map_err(RuntimeError::Ticker)?;
         Ok(Runtime {
@@ -103,6 +108,43 @@ impl Runtime {
     pub fn load_bytes(&self, path: &Path, bytes: &[u8]) -> Result<LoadedPlugin, LoadError> {
         let digest = hex::encode(Sha256::digest(bytes));
         LoadedPlugin::load(self, path, bytes, digest)
+    }
+
+    /// Loads every component of `files` (path, bytes) at once, one thread each, and returns
+    /// the results in the order of `files`.
+    ///
+    /// Each `describe` runs under the load limits; loading them in parallel bounds the total
+    /// load time by the slowest plugin (its compilation plus the load deadline), not by the
+    /// sum: three plugins stalling in `describe` cost one deadline, not three. Host memory
+    /// while loading is at most the number of plugins times the load memory limit.
+    pub fn load_all(&self, files: &[(PathBuf, Vec<u8>)]) -> Vec<Result<LoadedPlugin, LoadError>> {
+        std::thread::scope(|scope| {
+            let started: Vec<_> = files
+                .iter()
+                .map(|(path, bytes)| {
+                    let spawned = std::thread::Builder::new()
+                        .name("posture-load".into())
+                        .spawn_scoped(scope, move || self.load_bytes(path, bytes));
+                    (path, bytes, spawned)
+                })
+                .collect();
+            started
+                .into_iter()
+                .map(|(path, bytes, spawned)| match spawned {
+                    Ok(handle) => handle.join().unwrap_or_else(|_| {
+                        Err(LoadError::Describe {
+                            path: path.clone(),
+                            failure: crate::model::PluginFailure {
+                                kind: crate::model::FailureKind::Trap,
+                                message: "its loading thread failed (a host bug)".into(),
+                            },
+                        })
+                    }),
+                    // No thread to spare: load it on this one.
+                    Err(_) => self.load_bytes(path, bytes),
+                })
+                .collect()
+        })
     }
 
     /// Lists the `*.wasm` files directly inside `dir`, sorted by name. The directory is read

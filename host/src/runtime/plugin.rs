@@ -4,13 +4,15 @@
 
 use super::engine::ticks_for;
 use super::error::LoadError;
+use super::metadata::validate_info;
+use super::output::validate_output;
 use super::state::PluginState;
-use crate::contract::bindings::{CheckPluginPre, wit};
+use crate::contract::bindings::CheckPluginPre;
 use crate::contract::{CONTRACT_PACKAGE, PLUGIN_EXPORT, contract_compatible, convert};
 use crate::limits::Limits;
 use crate::model::{CheckRun, FailureKind, PluginFailure, PluginInfo, RawFinding};
 use crate::snapshot::{EntityKind, Snapshot};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -178,7 +180,7 @@ impl LoadedPlugin {
             convert::evaluation_context(snapshot.captured_at, &snapshot.accounts, now, checks);
         let mut timings = EvalTimings::default();
         let started = Instant::now();
-        let mut store = self.new_store(snapshot, allowed, limits, now);
+        let mut store = self.new_store(snapshot.clone(), allowed, limits, now);
         let bindings = match self.pre.instantiate(&mut store) {
             Ok(b) => b,
             Err(e) => return Err(classify(e, store.data(), limits)),
@@ -201,8 +203,15 @@ impl LoadedPlugin {
             kind: FailureKind::Reported,
             message: format!("reported an error: {}", e.message),
         })?;
-        let requested: HashSet<&str> = checks.iter().map(|c| c.id.as_str()).collect();
-        validate_output(&findings, &requested, limits)?;
+        // Each requested check with what it declared it reads.
+        let requested: HashMap<&str, &[EntityKind]> = checks
+            .iter()
+            .filter_map(|run| {
+                let meta = self.info.checks.iter().find(|c| c.id == run.id)?;
+                Some((run.id.as_str(), meta.reads.as_slice()))
+            })
+            .collect();
+        validate_output(&findings, &requested, &snapshot, limits)?;
         let findings = findings.into_iter().map(convert::finding).collect();
         timings.convert = started.elapsed();
         Ok(EvalOutput {
@@ -272,125 +281,14 @@ fn inspect(
     Ok((version, uses_wasi))
 }
 
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
-}
-
-/// Checks the self-description: names and ids well formed and unique, contract version
-/// compatible, parameters unique.
-fn validate_info(info: &PluginInfo) -> Result<(), String> {
-    if !is_id(&info.name) {
-        return Err(format!(
-            "plugin name `{}` must be non-empty lowercase letters, digits, `-`, `_` or `.`",
-            info.name
-        ));
-    }
-    let declared = semver::Version::parse(&info.contract_version).map_err(|_| {
-        format!(
-            "contract-version `{}` is not a semantic version",
-            info.contract_version
-        )
-    })?;
-    if !contract_compatible(&declared) {
-        return Err(format!(
-            "declares contract-version {declared}, but this host supports {}",
-            crate::contract::supported_contracts()
-        ));
-    }
-    if info.checks.is_empty() {
-        return Err("declares no checks".into());
-    }
-    let mut seen = HashSet::new();
-    for c in &info.checks {
-        if !is_id(&c.id) {
-            return Err(format!(
-                "check id `{}` must be non-empty lowercase letters, digits, `-`, `_` or `.`",
-                c.id
-            ));
-        }
-        if !seen.insert(c.id.as_str()) {
-            return Err(format!("check id `{}` is declared twice", c.id));
-        }
-        if c.title.trim().is_empty() || c.domain.trim().is_empty() {
-            return Err(format!("check `{}` has an empty title or domain", c.id));
-        }
-        let mut params = HashSet::new();
-        for p in &c.params {
-            if !params.insert(p.name.as_str()) {
-                return Err(format!(
-                    "check `{}` declares parameter `{}` twice",
-                    c.id, p.name
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn validate_output(
-    findings: &[wit::Finding],
-    requested: &HashSet<&str>,
-    limits: &Limits,
-) -> Result<(), PluginFailure> {
-    let invalid = |message: String| PluginFailure {
-        kind: FailureKind::InvalidOutput,
-        message,
-    };
-    if findings.len() as u64 > limits.max_findings {
-        return Err(PluginFailure {
-            kind: FailureKind::OutputLimit,
-            message: format!(
-                "returned {} findings, over the limit of {}",
-                findings.len(),
-                limits.max_findings
-            ),
-        });
-    }
-    let mut bytes: u64 = 0;
-    for f in findings {
-        if !requested.contains(f.check_id.as_str()) {
-            return Err(invalid(format!(
-                "returned a finding for check `{}`, which it was not asked to run",
-                f.check_id
-            )));
-        }
-        if f.resource.id.is_empty() || f.resource.kind.is_empty() {
-            return Err(invalid(format!(
-                "returned a finding for check `{}` with an empty resource kind or id",
-                f.check_id
-            )));
-        }
-        bytes += (f.message.len()
-            + f.resource.id.len()
-            + f.resource.kind.len()
-            + f.resource.display_name.as_ref().map_or(0, String::len)
-            + f.evidence
-                .iter()
-                .map(|e| e.key.len() + e.value.len() + e.path.len())
-                .sum::<usize>()) as u64;
-    }
-    if bytes > limits.max_output_bytes {
-        return Err(PluginFailure {
-            kind: FailureKind::OutputLimit,
-            message: format!(
-                "returned {bytes} bytes of findings, over the limit of {} bytes",
-                limits.max_output_bytes
-            ),
-        });
-    }
-    Ok(())
-}
-
 /// Turns a wasmtime error into a failure that says which limit or fault it was.
 fn classify(e: wasmtime::Error, state: &PluginState, limits: &Limits) -> PluginFailure {
     if let Some(desired) = state.limiter.exceeded {
         return PluginFailure {
             kind: FailureKind::MemoryLimit,
             message: format!(
-                "exceeded its memory limit of {} MiB (tried to grow to {:.1} MiB)",
+                "exceeded its memory limit of {} MiB (all its memories together would have \
+                 reached {:.1} MiB)",
                 limits.memory_bytes / (1024 * 1024),
                 desired as f64 / (1024.0 * 1024.0)
             ),
@@ -433,190 +331,5 @@ fn classify(e: wasmtime::Error, state: &PluginState, limits: &Limits) -> PluginF
             kind: FailureKind::Trap,
             message: format!("failed: {e:#}"),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::contract::CONTRACT_VERSION;
-    use crate::model::{CheckInfo, ParamSpec, ParamValue, Severity};
-
-    fn check(id: &str) -> CheckInfo {
-        CheckInfo {
-            id: id.into(),
-            title: "A title".into(),
-            description: String::new(),
-            default_severity: Severity::High,
-            domain: "iam".into(),
-            rationale: String::new(),
-            remediation: String::new(),
-            controls: Vec::new(),
-            params: Vec::new(),
-            reads: vec![EntityKind::Principals],
-        }
-    }
-
-    fn info(checks: Vec<CheckInfo>) -> PluginInfo {
-        PluginInfo {
-            name: "aws-iam".into(),
-            version: "1.0.0".into(),
-            vendor: "v".into(),
-            contract_version: CONTRACT_VERSION.into(),
-            checks,
-        }
-    }
-
-    fn param(name: &str) -> ParamSpec {
-        ParamSpec {
-            name: name.into(),
-            description: String::new(),
-            default: ParamValue::Integer(90),
-        }
-    }
-
-    fn refused(info: &PluginInfo) -> String {
-        validate_info(info).expect_err("refused")
-    }
-
-    #[test]
-    fn a_well_formed_description_is_accepted() {
-        let mut c = check("iam.mfa_v2-x");
-        c.params = vec![param("max_age"), param("min_age")];
-        assert_eq!(validate_info(&info(vec![c, check("iam.root")])), Ok(()));
-    }
-
-    #[test]
-    fn names_and_check_ids_must_be_lowercase_ids() {
-        for bad in ["", "AWS", "aws iam", "aws/iam"] {
-            let mut i = info(vec![check("iam.a")]);
-            i.name = bad.into();
-            assert!(refused(&i).contains("plugin name"), "{bad:?}");
-            assert!(
-                refused(&info(vec![check(bad)])).contains("check id"),
-                "{bad:?}"
-            );
-        }
-        assert!(refused(&info(vec![check(&"a".repeat(129))])).contains("check id"));
-        assert_eq!(validate_info(&info(vec![check(&"a".repeat(128))])), Ok(()));
-    }
-
-    #[test]
-    fn check_ids_and_parameters_are_unique_and_a_plugin_has_checks() {
-        let e = refused(&info(vec![check("iam.a"), check("iam.b"), check("iam.a")]));
-        assert!(e.contains("`iam.a` is declared twice"), "{e}");
-        let mut c = check("iam.a");
-        c.params = vec![param("days"), param("days")];
-        let e = refused(&info(vec![c]));
-        assert!(e.contains("parameter `days` twice"), "{e}");
-        assert_eq!(refused(&info(Vec::new())), "declares no checks");
-        let mut c = check("iam.a");
-        c.domain = " ".into();
-        assert!(refused(&info(vec![c])).contains("empty title or domain"));
-    }
-
-    #[test]
-    fn the_declared_contract_version_must_be_compatible() {
-        let ours = semver::Version::parse(CONTRACT_VERSION).expect("ours");
-        let mut i = info(vec![check("iam.a")]);
-        i.contract_version = format!("{}.{}.99", ours.major, ours.minor);
-        assert_eq!(validate_info(&i), Ok(()), "patch versions are compatible");
-        i.contract_version = format!("{}.{}.0", ours.major, ours.minor + 1);
-        assert!(
-            refused(&i).contains("this host supports"),
-            "{}",
-            refused(&i)
-        );
-        i.contract_version = "one".into();
-        assert!(refused(&i).contains("not a semantic version"));
-    }
-
-    fn finding(check: &str, id: &str, message: &str) -> wit::Finding {
-        wit::Finding {
-            check_id: check.into(),
-            status: wit::Status::Fail,
-            resource: wit::ResourceRef {
-                kind: "principal".into(),
-                id: id.into(),
-                display_name: Some("Ann".into()),
-                account: Some("1".into()),
-            },
-            message: message.into(),
-            severity: None,
-            evidence: vec![wit::Evidence {
-                key: "mfa".into(),
-                value: "false".into(),
-                path: "/p/0".into(),
-            }],
-        }
-    }
-
-    fn check_output(findings: &[wit::Finding], limits: &Limits) -> Result<(), PluginFailure> {
-        validate_output(findings, &HashSet::from(["iam.a", "iam.b"]), limits)
-    }
-
-    fn kind_of(r: Result<(), PluginFailure>) -> FailureKind {
-        r.expect_err("refused").kind
-    }
-
-    #[test]
-    fn findings_must_be_for_requested_checks_and_name_a_resource() {
-        let limits = Limits::default();
-        let ok = [finding("iam.a", "u1", "m"), finding("iam.b", "u2", "m")];
-        assert_eq!(check_output(&ok, &limits), Ok(()));
-        let e = check_output(&[finding("iam.c", "u1", "m")], &limits).expect_err("refused");
-        assert_eq!(e.kind, FailureKind::InvalidOutput);
-        assert!(e.message.contains("`iam.c`"), "{}", e.message);
-        let no_id = finding("iam.a", "", "m");
-        assert_eq!(
-            kind_of(check_output(&[no_id], &limits)),
-            FailureKind::InvalidOutput
-        );
-        let mut no_kind = finding("iam.a", "u1", "m");
-        no_kind.resource.kind.clear();
-        assert_eq!(
-            kind_of(check_output(&[no_kind], &limits)),
-            FailureKind::InvalidOutput
-        );
-    }
-
-    #[test]
-    fn too_many_findings_or_bytes_is_an_output_limit() {
-        let three = [
-            finding("iam.a", "u1", "m"),
-            finding("iam.a", "u2", "m"),
-            finding("iam.a", "u3", "m"),
-        ];
-        let limits = Limits {
-            max_findings: 3,
-            ..Limits::default()
-        };
-        assert_eq!(check_output(&three, &limits), Ok(()));
-        let limits = Limits {
-            max_findings: 2,
-            ..Limits::default()
-        };
-        assert_eq!(
-            kind_of(check_output(&three, &limits)),
-            FailureKind::OutputLimit
-        );
-
-        // Counted: message, resource id, kind and display name, evidence key, value, path.
-        let f = finding("iam.a", "u1", "0123456789");
-        let size =
-            (10 + 2 + "principal".len() + "Ann".len() + "mfa".len() + "false".len() + 4) as u64;
-        let at = |max_output_bytes| Limits {
-            max_output_bytes,
-            ..Limits::default()
-        };
-        let two = [f.clone(), f];
-        assert_eq!(check_output(&two, &at(2 * size)), Ok(()));
-        let e = check_output(&two, &at(2 * size - 1)).expect_err("over");
-        assert_eq!(e.kind, FailureKind::OutputLimit);
-        assert!(
-            e.message.contains(&format!("{} bytes", 2 * size)),
-            "{}",
-            e.message
-        );
     }
 }

@@ -1,55 +1,104 @@
 //! Per-instance state of a plugin's store: the snapshot it may read, which entity kinds it
-//! declared, its memory limiter, and the empty WASI context for plugins that import WASI.
+//! declared, its memory limiter (one budget for all its memories and tables), and the empty
+//! WASI context for plugins that import WASI, whose clocks stand still so that no WASI call
+//! can make the host wait.
 
 use crate::snapshot::{EntityKind, Snapshot};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::ResourceLimiter;
-use wasmtime::component::ResourceTable;
+use wasmtime::StoreContextMut;
+use wasmtime::component::{Linker, Resource, ResourceTable};
+use wasmtime_wasi::p2::{DynPollable, Pollable};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
 
-/// Enforces the memory cap and remembers whether it was hit, so the error can say so.
+/// Most linear memories one plugin instance may have (all its core modules together).
+const MAX_MEMORIES: usize = 256;
+/// Most tables one plugin instance may have.
+const MAX_TABLES: usize = 1_000;
+/// Most table elements one plugin instance may hold, all tables together (function
+/// references: a million is far beyond any real plugin).
+const MAX_TABLE_ELEMENTS: usize = 1_000_000;
+
+/// Enforces the memory cap on the plugin as a whole, and remembers whether it was hit, so the
+/// error can say so.
+///
+/// The cap bounds the **sum** of all the instance's linear memories: a component can hold
+/// many core modules, and a core module many memories (multi-memory), so a cap per memory
+/// would let 16 memories of 256 MiB take 4 GiB. Tables are bounded in count and elements.
 #[derive(Debug)]
 pub struct MemoryLimiter {
     cap: usize,
-    /// The size a guest memory tried to grow to past the cap, if it did.
+    /// Bytes of linear memory granted so far, all memories together.
+    used: usize,
+    /// Table elements granted so far, all tables together.
+    table_elements: usize,
+    /// The total the memories tried to reach past the cap, if they did.
     pub exceeded: Option<usize>,
 }
 
 impl MemoryLimiter {
-    /// A limiter capping each linear memory at `cap` bytes.
+    /// A limiter capping all linear memories together at `cap` bytes.
     pub fn new(cap: u64) -> MemoryLimiter {
         MemoryLimiter {
             cap: usize::try_from(cap).unwrap_or(usize::MAX),
+            used: 0,
+            table_elements: 0,
             exceeded: None,
         }
+    }
+
+    /// Bytes of linear memory granted so far, all memories together.
+    #[cfg(test)]
+    pub fn used(&self) -> usize {
+        self.used
     }
 }
 
 impl ResourceLimiter for MemoryLimiter {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.cap {
-            self.exceeded = Some(desired);
+        // Each call is about one memory: its growth is what the total grows by. A memory
+        // being created reports a current size of zero.
+        let total = self.used.saturating_add(desired.saturating_sub(current));
+        if total > self.cap {
+            self.exceeded = Some(total);
             return Err(wasmtime::Error::msg("memory limit exceeded"));
         }
+        self.used = total;
         Ok(true)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        // Tables hold function references; a million is far beyond any real plugin.
-        Ok(desired <= 1_000_000)
+        let total = self
+            .table_elements
+            .saturating_add(desired.saturating_sub(current));
+        if total > MAX_TABLE_ELEMENTS {
+            return Ok(false);
+        }
+        self.table_elements = total;
+        Ok(true)
+    }
+
+    fn memories(&self) -> usize {
+        MAX_MEMORIES
+    }
+
+    fn tables(&self) -> usize {
+        MAX_TABLES
     }
 }
 
@@ -136,6 +185,55 @@ impl HostMonotonicClock for FixedClock {
     }
 }
 
+/// The monotonic-clock interface whose subscriptions [`add_frozen_sleep`] replaces: the
+/// version wasmtime-wasi defines (guests importing any 0.2.x version resolve to it).
+const MONOTONIC_CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.12";
+
+/// Replaces WASI's `subscribe-duration` and `subscribe-instant` in `linker` with pollables
+/// that are ready at once.
+///
+/// wasmtime-wasi turns them into real timers, and a guest blocked in `poll` is inside a host
+/// call, where epoch interruption cannot stop it: a `sleep(u64::MAX)` held a scan forever.
+/// In the sandbox time stands still at `now`, so a sleep is over as soon as it starts; a
+/// guest that keeps sleeping in a loop is spinning guest code, which the deadline stops.
+pub fn add_frozen_sleep(linker: &mut Linker<PluginState>) -> wasmtime::Result<()> {
+    linker.allow_shadowing(true);
+    let mut clock = linker.instance(MONOTONIC_CLOCK)?;
+    clock.func_wrap(
+        "subscribe-duration",
+        |mut cx: StoreContextMut<'_, PluginState>, (_,): (u64,)| {
+            Ok((elapsed(&mut cx.data_mut().table)?,))
+        },
+    )?;
+    clock.func_wrap(
+        "subscribe-instant",
+        |mut cx: StoreContextMut<'_, PluginState>, (_,): (u64,)| {
+            Ok((elapsed(&mut cx.data_mut().table)?,))
+        },
+    )?;
+    linker.allow_shadowing(false);
+    Ok(())
+}
+
+/// A pollable that is already ready: a timer on a stopped clock.
+fn elapsed(table: &mut ResourceTable) -> wasmtime::Result<Resource<DynPollable>> {
+    let timer = table.push(Elapsed)?;
+    wasmtime_wasi::p2::subscribe(table, timer)
+}
+
+/// A timer that has already fired.
+struct Elapsed;
+
+impl Pollable for Elapsed {
+    fn ready<'a, 'b>(&'a mut self) -> Pin<Box<dyn Future<Output = ()> + Send + 'b>>
+    where
+        'a: 'b,
+        Self: 'b,
+    {
+        Box::pin(std::future::ready(()))
+    }
+}
+
 impl WasiView for PluginState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
@@ -190,6 +288,32 @@ mod tests {
         let v = s.violation.clone().expect("recorded");
         assert!(v.contains("`keys`"), "{v}");
         assert_eq!(e.to_string(), v);
+    }
+
+    #[test]
+    fn the_memory_cap_bounds_all_memories_together() {
+        let mut l = MemoryLimiter::new(100);
+        // Three memories created at 30 bytes each: 90 in all.
+        for _ in 0..3 {
+            assert!(l.memory_growing(0, 30, None).expect("within the cap"));
+        }
+        assert_eq!(l.used(), 90);
+        // Growing one of them from 30 to 40 reaches the cap exactly.
+        assert!(l.memory_growing(30, 40, None).expect("at the cap"));
+        assert_eq!((l.used(), l.exceeded), (100, None));
+        // A fourth memory of one byte would pass it, however small each memory is.
+        assert!(l.memory_growing(0, 1, None).is_err());
+        assert_eq!((l.used(), l.exceeded), (100, Some(101)));
+    }
+
+    #[test]
+    fn table_elements_are_bounded_across_tables() {
+        let mut l = MemoryLimiter::new(0);
+        let half = MAX_TABLE_ELEMENTS / 2;
+        assert!(l.table_growing(0, half, None).expect("first table"));
+        assert!(l.table_growing(0, half, None).expect("second table"));
+        assert!(!l.table_growing(0, 1, None).expect("a third is refused"));
+        assert!(!l.table_growing(half, half + 1, None).expect("growth too"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Finding and loading plugins for a session: the runtime with its compile cache, every
-//! `*.wasm` of the plugin directories, the lock file (a changed or unpinned component is
-//! refused before it is compiled), and name or check-id conflicts. A plugin that cannot be
+//! `*.wasm` of the plugin directories (loaded in parallel, so stalling plugins cost one load
+//! deadline in all), the lock file (a changed or unpinned component is refused before it is
+//! compiled), and name or check-id conflicts. A plugin that cannot be
 //! loaded is refused, not fatal: it becomes a failed run in the report.
 //!
 //! Conflicts never depend on load order: when two or more plugins claim the same plugin
@@ -130,18 +131,29 @@ pub fn load(
         _ => None,
     };
     let mut plugins = Plugins::default();
-    let mut candidates = Vec::new();
+    // The lock is checked first, file by file: a changed plugin is never compiled. The
+    // others load in parallel (see `Runtime::load_all`).
+    let mut admitted = Vec::new();
     for (path, bytes) in files {
         let file = path
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let digest = hex::encode(Sha256::digest(&bytes));
-        let result = match lock.as_ref().map(|l| l.check(&file, &digest)) {
-            // Refused before compiling: a changed plugin never runs.
-            Some(Err(violation)) => Err(LoadError::Locked(violation)),
-            _ => rt.load_bytes(&path, &bytes),
-        };
+        match lock.as_ref().map(|l| l.check(&file, &digest)) {
+            Some(Err(violation)) => {
+                let error = LoadError::Locked(violation);
+                plugins.refused.push(refusal(path, digest, error, None));
+            }
+            _ => admitted.push((path, bytes, digest)),
+        }
+    }
+    let files: Vec<(PathBuf, Vec<u8>)> = admitted
+        .iter_mut()
+        .map(|(path, bytes, _)| (path.clone(), std::mem::take(bytes)))
+        .collect();
+    let mut candidates = Vec::new();
+    for (result, (path, _, digest)) in rt.load_all(&files).into_iter().zip(admitted) {
         match result {
             Ok(p) => candidates.push(p),
             Err(error) => plugins.refused.push(refusal(path, digest, error, None)),

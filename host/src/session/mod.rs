@@ -205,7 +205,10 @@ impl Session {
             .enable_all()
             .build()
             .map_err(SessionError::Async)?;
-        tokio.block_on(self.scan_async(request, progress))
+        let outcome = tokio.block_on(self.scan_async(request, progress));
+        // Never wait for a plugin thread the watchdog abandoned.
+        tokio.shutdown_background();
+        outcome
     }
 
     /// Runs `request` on the caller's tokio runtime.

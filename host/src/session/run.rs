@@ -1,13 +1,29 @@
 //! Evaluating a plan: the planned plugins run concurrently on tokio's blocking pool, at
 //! most `jobs` at once, each in a fresh sandboxed instance over the one shared snapshot;
 //! every plugin's result (findings or failure) becomes a [`PluginOutcome`] for the report.
+//!
+//! A watchdog bounds each plugin's wall-clock time whatever happens inside it: the sandbox
+//! stops guest code at the deadline, and should a host call ever block past it, the plugin is
+//! reported as over its deadline after [`watchdog`] and abandoned, so that a scan always ends
+//! and always produces a report.
 
 use super::plan::Planned;
 use crate::model::FailureKind;
 use crate::report::{PluginError, PluginOutcome, PluginRun};
 use crate::snapshot::Snapshot;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// Extra time a plugin gets past its deadline before the watchdog gives up on it: lifting,
+/// validating and converting a large result happens after the guest returns.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(10);
+
+/// How long the scan waits for a plugin with `deadline` before reporting it as stalled:
+/// twice its deadline plus [`WATCHDOG_GRACE`].
+pub fn watchdog(deadline: Duration) -> Duration {
+    deadline.saturating_mul(2).saturating_add(WATCHDOG_GRACE)
+}
 
 /// Options of a scan.
 #[derive(Debug, Clone, Copy)]
@@ -55,10 +71,22 @@ pub async fn evaluate(
             // The semaphore is never closed, so acquiring only fails if it were.
             let _permit = permits.acquire_owned().await.ok();
             let name = plugin.info.name.clone();
-            let result = tokio::task::spawn_blocking(move || {
+            let evaluation = tokio::task::spawn_blocking(move || {
                 plugin.evaluate(snapshot, opts.now, &checks, &limits)
-            })
-            .await;
+            });
+            let bound = watchdog(limits.deadline);
+            let result = match tokio::time::timeout(bound, evaluation).await {
+                Ok(joined) => joined,
+                // Abandoned: its thread cannot be stopped from outside, but the scan goes on.
+                Err(_) => Ok(Err(crate::model::PluginFailure {
+                    kind: FailureKind::Deadline,
+                    message: format!(
+                        "did not return within {} s (deadline {} ms) and was abandoned",
+                        bound.as_secs(),
+                        limits.deadline.as_millis()
+                    ),
+                })),
+            };
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(cb) = &progress {
                 cb(&name, n, total);

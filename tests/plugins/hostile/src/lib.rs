@@ -9,8 +9,8 @@ wit_bindgen::generate!({ path: "../../../wit", world: "check-plugin" });
 use exports::posture::plugin::plugin::Guest;
 use posture::plugin::snapshot;
 use posture::plugin::types::{
-    CheckMetadata, EntityKind, EvaluationContext, Finding, PluginError, PluginInfo, ResourceRef,
-    Severity, Status,
+    CheckMetadata, Control, EntityKind, EvaluationContext, Evidence, Finding, ParamSpec,
+    ParamValue, PluginError, PluginInfo, ResourceRef, Severity, Status,
 };
 
 struct Hostile;
@@ -28,6 +28,31 @@ fn check(id: &str, reads: Vec<EntityKind>) -> CheckMetadata {
         params: vec![],
         reads,
     }
+}
+
+/// Returns `count` tiny findings (50 000 unless configured): the findings limit in the
+/// sandbox tests, and a million findings inside every default limit for the renderers'
+/// memory measurement (`tests/bench`, `BENCHMARKS.md`).
+fn flood() -> CheckMetadata {
+    let mut c = check("hostile.flood", vec![]);
+    c.params = vec![ParamSpec {
+        name: "count".into(),
+        description: "findings to return".into(),
+        default: ParamValue::Integer(50_000),
+    }];
+    c
+}
+
+/// Claims to be an IAM control mapped to SOC 2 CC6.1, so that forged passes would show in
+/// the IAM domain and the compliance roll-up.
+fn phantom() -> CheckMetadata {
+    let mut c = check("hostile.phantom", vec![EntityKind::Principals]);
+    c.domain = "iam".into();
+    c.controls = vec![Control {
+        framework: "soc2".into(),
+        id: "CC6.1".into(),
+    }];
+    c
 }
 
 #[allow(unconditional_recursion)]
@@ -52,10 +77,14 @@ impl Guest for Hostile {
                 check("hostile.undeclared-read", vec![EntityKind::Principals]),
                 check("hostile.undeclared-finding", vec![]),
                 check("hostile.well-behaved", vec![EntityKind::Principals]),
-                check("hostile.flood", vec![]),
+                flood(),
                 check("hostile.giant-string", vec![]),
                 check("hostile.host-calls", vec![EntityKind::Principals]),
                 check("hostile.escapes", vec![]),
+                phantom(),
+                check("hostile.foreign", vec![EntityKind::Principals]),
+                check("hostile.giant-account", vec![]),
+                check("hostile.empty-evidence", vec![]),
             ],
         }
     }
@@ -87,7 +116,15 @@ impl Guest for Hostile {
                 }
                 "hostile.undeclared-finding" => out.push(finding("iam.admin-mfa", "x")),
                 "hostile.flood" => {
-                    for i in 0..50_000 {
+                    let count = req
+                        .params
+                        .iter()
+                        .find_map(|p| match p.value {
+                            ParamValue::Integer(n) if p.name == "count" => Some(n),
+                            _ => None,
+                        })
+                        .unwrap_or(50_000);
+                    for i in 0..count {
                         out.push(finding("hostile.flood", &format!("r{i}")));
                     }
                 }
@@ -102,11 +139,52 @@ impl Guest for Hostile {
                 "hostile.escapes" => {
                     // Terminal control sequences that would clear the screen, retitle the
                     // window and rewrite the summary line, and a spreadsheet formula.
-                    let mut f = finding("hostile.escapes", "\u{1b}[2Jcleared");
+                    let account = ctx
+                        .accounts
+                        .first()
+                        .map(|a| a.id.clone())
+                        .unwrap_or_default();
+                    let mut f = finding("hostile.escapes", &account);
+                    f.resource.kind = "account".into();
                     f.status = Status::Fail;
                     f.message = "\u{1b}]0;owned\u{7}\u{1b}[1A\u{1b}[2K0 failing\r\nSUMMARY: all good \u{202e}gnp.exe".into();
                     f.resource.display_name =
                         Some("=HYPERLINK(\"http://evil.example\",\"open\")".into());
+                    out.push(f);
+                }
+                "hostile.phantom" => {
+                    // A thousand passing administrators that do not exist.
+                    for i in 0..1000 {
+                        let mut f = finding("hostile.phantom", &format!("ghost-{i}"));
+                        f.resource.kind = "principal".into();
+                        f.status = Status::Pass;
+                        out.push(f);
+                    }
+                }
+                "hostile.foreign" => {
+                    // A real bucket of the example snapshot, which this check does not read.
+                    let mut f = finding("hostile.foreign", "acme-prod-data");
+                    f.resource.kind = "storage".into();
+                    f.status = Status::Pass;
+                    out.push(f);
+                }
+                "hostile.giant-account" => {
+                    // A 2 MiB account name: text the byte limit did not count.
+                    let mut f = finding("hostile.giant-account", "acct");
+                    f.resource.account = Some("a".repeat(2 << 20));
+                    out.push(f);
+                }
+                "hostile.empty-evidence" => {
+                    // 200 000 empty evidence records: no text at all, 14 MiB of records.
+                    let mut f = finding("hostile.empty-evidence", "evidence");
+                    f.evidence = vec![
+                        Evidence {
+                            key: String::new(),
+                            value: String::new(),
+                            path: String::new(),
+                        };
+                        200_000
+                    ];
                     out.push(f);
                 }
                 "hostile.well-behaved" => {
@@ -124,10 +202,12 @@ impl Guest for Hostile {
     }
 }
 
+/// A not-evaluable finding about the snapshot: the one thing a check reading nothing may
+/// report on.
 fn finding(check: &str, id: &str) -> Finding {
     Finding {
         check_id: check.into(),
-        status: Status::Pass,
+        status: Status::NotEvaluable,
         resource: ResourceRef {
             kind: "snapshot".into(),
             id: id.into(),

@@ -22,8 +22,9 @@ export POSTURE_WASM_CARGO POSTURE_WASM_CARGO_FLAGS POSTURE_WASM_RUSTC POSTURE_WA
 FUZZ_SECONDS ?= 600
 BENCH_SCALES ?= 1000,10000,100000
 BENCH_RUNS ?= 3
+BENCH_FINDINGS ?= 1000000
 
-.PHONY: postgres postgres-stop demo test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench clean-cache
+.PHONY: postgres postgres-stop demo test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench bench-renderers clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
@@ -47,6 +48,10 @@ fuzz:
 # Not part of `make test`: timings are read from its output, never asserted.
 bench: toolchain plugins
 	$(CARGO) run --release --locked -p posture-bench -- --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --plugins target/plugins
+
+# Peak memory of JSON, SARIF and OCSF rendering of a million findings (BENCHMARKS.md).
+bench-renderers: toolchain
+	bash tests/bench/renderers-memory.sh $(BENCH_FINDINGS)
 
 toolchain:
 	@bash examples/toolchain/install.sh

@@ -73,14 +73,57 @@ impl OutputArgs {
     }
 }
 
+impl OutputArgs {
+    /// Writes `report` as asked to the output file or standard output, followed by `then`
+    /// (e.g. the baseline comparison). JSON, SARIF and OCSF findings are written as they are
+    /// rendered (see [`posture::report::write_with`]), never held whole in memory.
+    pub(crate) fn write(
+        &self,
+        report: &posture::report::Report,
+        config: &Config,
+        then: Option<&str>,
+    ) -> Result<()> {
+        use posture::report::Format;
+        let streams = matches!(self.format, Format::Json | Format::Sarif | Format::Ocsf);
+        if self.framework.is_some() || !streams {
+            let mut text = self.render(report, config)?;
+            if let Some(more) = then {
+                text.push_str(more);
+            }
+            return write_output(self.output.as_deref(), &text);
+        }
+        let opts = posture::report::RenderOptions::default();
+        with_output(self.output.as_deref(), |w| {
+            posture::report::write_with(report, self.format, &opts, w)?;
+            w.write_all(then.unwrap_or_default().as_bytes())
+        })
+    }
+}
+
 /// Writes `text` to `path`, or to standard output (a closed pipe, e.g. `| head`, is not an
 /// error).
 pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    with_output(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Runs `write` on a buffered writer to `path`, or to standard output (a closed pipe, e.g.
+/// `| head`, is not an error), and flushes it.
+fn with_output(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        Some(p) => {
+            let file = std::fs::File::create(p)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            write(&mut w)
+                .and_then(|_| w.flush())
+                .with_context(|| format!("cannot write {}", p.display()))
+        }
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut w).and_then(|_| w.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => Ok(other?),
             }

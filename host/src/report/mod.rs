@@ -30,6 +30,7 @@ pub mod model;
 pub mod ocsf;
 pub mod sanitize;
 pub mod sarif;
+mod stream;
 pub mod text;
 pub mod waiver;
 
@@ -97,6 +98,27 @@ pub fn render(report: &Report, format: Format) -> String {
     render_with(report, format, &RenderOptions::default())
 }
 
+/// Writes `report` in `format` to `w`. JSON, SARIF and OCSF are written as they are
+/// produced, so the host never holds the rendered report, or a tree of it, in memory: for
+/// them, memory stays at the report itself plus one finding's rendering. The other formats
+/// (read by people, or small) are rendered first.
+pub fn write_with(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, report)?;
+            w.write_all(b"\n")
+        }
+        Format::Sarif => sarif::write(report, w),
+        Format::Ocsf => ocsf::write(report, w),
+        other => w.write_all(render_with(report, other, opts).as_bytes()),
+    }
+}
+
 /// Renders `report` in `format`.
 pub fn render_with(report: &Report, format: Format, opts: &RenderOptions) -> String {
     // What people read gets plugin and snapshot text with its control characters escaped.
@@ -116,5 +138,39 @@ pub fn render_with(report: &Report, format: Format, opts: &RenderOptions) -> Str
         Format::Markdown => markdown::render(&human()),
         Format::Ocsf => ocsf::render(report),
         Format::Html => html::render(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Severity, Status};
+    use crate::report::build::test_support::{admin_mfa_finding, report_of};
+    use clap::ValueEnum;
+
+    #[test]
+    fn writing_gives_the_bytes_rendering_gives_in_every_format() {
+        let reports = [
+            report_of(Vec::new()),
+            report_of(vec![
+                admin_mfa_finding(Status::Fail, Severity::High, "u1"),
+                admin_mfa_finding(Status::Pass, Severity::High, "u2"),
+                admin_mfa_finding(Status::NotEvaluable, Severity::High, "u3"),
+            ]),
+        ];
+        for report in &reports {
+            for format in Format::value_variants() {
+                let opts = RenderOptions::default();
+                let mut written = Vec::new();
+                write_with(report, *format, &opts, &mut written).expect("write");
+                let rendered = render_with(report, *format, &opts);
+                assert_eq!(
+                    String::from_utf8(written).expect("utf-8"),
+                    rendered,
+                    "{}",
+                    format.name()
+                );
+            }
+        }
     }
 }

@@ -169,6 +169,15 @@ impl Common<'_> {
 
 /// Renders `report` as a JSON array of OCSF events (pretty, trailing newline).
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and the events are valid JSON values.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes `report` to `w` as [`render`] does, one event at a time: the host holds one event,
+/// never the whole array, however many findings there are.
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let time_ms = chrono::DateTime::parse_from_rfc3339(&report.now)
         .map(|t| t.timestamp_millis())
         .unwrap_or(0);
@@ -213,13 +222,13 @@ pub fn render(report: &Report) -> String {
             (c.id.as_str(), by_framework)
         })
         .collect();
-    let mut events = Vec::new();
+    let mut events = super::stream::PrettyArray::new(w, 0)?;
     for f in &report.findings {
-        events.push(Value::Object(common.base(
+        events.push(&Value::Object(common.base(
             f,
             DETECTION_FINDING,
             "Detection Finding",
-        )));
+        )))?;
         let Some(frameworks) = controls.get(f.check_id.as_str()) else {
             continue;
         };
@@ -237,12 +246,11 @@ pub fn render(report: &Report) -> String {
                     "status_code": status_code(f.status),
                 }),
             );
-            events.push(Value::Object(event));
+            events.push(&Value::Object(event))?;
         }
     }
-    let mut s = serde_json::to_string_pretty(&events).unwrap_or_else(|_| "[]".into());
-    s.push('\n');
-    s
+    events.finish()?;
+    w.write_all(b"\n")
 }
 
 #[cfg(test)]

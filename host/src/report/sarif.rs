@@ -99,6 +99,45 @@ fn result(f: &Finding, rule_index: Option<i64>) -> SarifResult {
 
 /// Renders `report` as a SARIF 2.1.0 log (pretty JSON, trailing newline).
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Where the results go in the pretty log: `"results"` of the one run, a key at depth 3.
+const RESULTS: &str = "\n      \"results\": []";
+
+/// Writes `report` to `w` as [`render`] does, one result at a time: the log is serialized
+/// with no results, and the results are written in their place one by one, so the host holds
+/// one result, never all of them. (A JSON string never holds a raw newline, so [`RESULTS`]
+/// can only be the key itself.)
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let rule_index: std::collections::HashMap<&str, i64> = report
+        .checks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.id.as_str(), i64::try_from(i).ok()?)))
+        .collect();
+    let frame = frame(report);
+    let Some(at) = frame.find(RESULTS) else {
+        return Err(std::io::Error::other(
+            "the SARIF frame has no results array",
+        ));
+    };
+    let (head, tail) = frame.split_at(at + RESULTS.len() - 2);
+    w.write_all(head.as_bytes())?;
+    let mut results = super::stream::PrettyArray::new(w, 3)?;
+    for f in &report.findings {
+        results.push(&result(f, rule_index.get(f.check_id.as_str()).copied()))?;
+    }
+    results.finish()?;
+    w.write_all(&tail.as_bytes()[2..])?;
+    w.write_all(b"\n")
+}
+
+/// The SARIF log of `report` with an empty results array, pretty, without a trailing newline.
+fn frame(report: &Report) -> String {
     let rules: Vec<ReportingDescriptor> = report
         .checks
         .iter()
@@ -141,18 +180,6 @@ pub fn render(report: &Report) -> String {
                 .build()
         })
         .collect();
-    let results: Vec<SarifResult> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let idx = report
-                .checks
-                .iter()
-                .position(|c| c.id == f.check_id)
-                .and_then(|i| i64::try_from(i).ok());
-            result(f, idx)
-        })
-        .collect();
     let driver = ToolComponent::builder()
         .name("posture".to_string())
         .version(report.posture_version.clone())
@@ -165,7 +192,7 @@ pub fn render(report: &Report) -> String {
     run_props.insert("plugins".to_string(), serde_json::json!(report.plugins));
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(results)
+        .results(Vec::<SarifResult>::new())
         .properties(
             PropertyBag::builder()
                 .additional_properties(run_props)
@@ -177,10 +204,7 @@ pub fn render(report: &Report) -> String {
         .version(serde_json::json!("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut s =
-        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
 #[cfg(test)]

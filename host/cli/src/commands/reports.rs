@@ -18,10 +18,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Exit> {
         let now = parse_now(Some(&report.now))?;
         posture::report::waiver::WaiverFile::load(p)?.apply(&mut report, now);
     }
-    write_output(
-        args.out.output.as_deref(),
-        &args.out.render(&report, &config)?,
-    )?;
+    args.out.write(&report, &config, None)?;
     Ok(Exit::Success)
 }
 

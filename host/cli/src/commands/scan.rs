@@ -5,7 +5,7 @@
 use super::parse_now;
 use crate::args::ScanArgs;
 use crate::exit::Exit;
-use crate::output::{progress_bar, write_output};
+use crate::output::progress_bar;
 use anyhow::Result;
 use posture::report::Format;
 use posture::session::{Gate, Progress, ScanRequest, ScanTarget, Session, SessionSpec};
@@ -60,16 +60,18 @@ pub(crate) fn scan(args: ScanArgs) -> Result<Exit> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut rendered = args.out.render(&outcome.report, session.config())?;
-    if let Some(d) = &outcome.baseline
-        && args.out.format == Format::Text
-        && args.out.framework.is_none()
-        && !args.out.quiet
-    {
-        rendered.push('\n');
-        rendered.push_str(&d.to_text());
-    }
-    write_output(args.out.output.as_deref(), &rendered)?;
+    let comparison = match &outcome.baseline {
+        Some(d)
+            if args.out.format == Format::Text
+                && args.out.framework.is_none()
+                && !args.out.quiet =>
+        {
+            Some(format!("\n{}", d.to_text()))
+        }
+        _ => None,
+    };
+    args.out
+        .write(&outcome.report, session.config(), comparison.as_deref())?;
     if args.record {
         let location = args.history.location(args.config.as_deref());
         match super::history::record(&location, &outcome, args.sign_key.as_deref()) {

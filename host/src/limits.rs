@@ -12,7 +12,8 @@ pub const DEFAULT_MEMORY_MIB: u64 = 256;
 pub const DEFAULT_DEADLINE_MS: u64 = 30_000;
 /// Default cap on findings returned by one plugin: 1 000 000.
 pub const DEFAULT_MAX_FINDINGS: u64 = 1_000_000;
-/// Default cap on the text returned by one plugin (messages, ids, evidence): 256 MiB.
+/// Default cap on what one plugin returns (every text, plus a fixed size per finding and per
+/// evidence record; see `runtime::output`): 256 MiB.
 pub const DEFAULT_MAX_OUTPUT_MIB: u64 = 256;
 
 /// The limits one plugin runs under.
@@ -24,7 +25,8 @@ pub struct Limits {
     pub deadline: Duration,
     /// Maximum number of findings the plugin may return from one evaluation.
     pub max_findings: u64,
-    /// Maximum total bytes of text in the returned findings.
+    /// Maximum bytes of the returned findings: every text, plus a fixed size per finding and
+    /// per evidence record.
     pub max_output_bytes: u64,
 }
 

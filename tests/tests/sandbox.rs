@@ -247,8 +247,14 @@ fn findings_about_things_the_check_did_not_read_are_refused() {
     assert!(expected.0 > 0 && expected.1 > 0, "{expected:?}");
     let dir = plugin_dir(&[iam_plugin(), hostile_plugin()]);
     for (check, about) in [
-        ("hostile.phantom", "principal `ghost-0`"),
-        ("hostile.foreign", "storage `acme-prod-data`"),
+        (
+            "hostile.phantom",
+            "principal `ghost-0` in account `111122223333`",
+        ),
+        (
+            "hostile.foreign",
+            "storage `acme-prod-data` in account `111122223333`",
+        ),
     ] {
         let report = scan_with(
             dir.path(),
@@ -259,6 +265,10 @@ fn findings_about_things_the_check_did_not_read_are_refused() {
         let (kind, message) = hostile_error(&report);
         assert_eq!(kind, FailureKind::ContractViolation, "{check}: {message}");
         assert!(message.contains(about), "{check}: {message}");
+        assert!(
+            message.contains("which is not in the snapshot among the kinds its check reads"),
+            "{check}: {message}"
+        );
         assert!(
             message.contains("a finding must be about something its check read"),
             "{message}"

@@ -113,12 +113,13 @@ const RESULTS: &str = "\n      \"results\": []";
 /// one result, never all of them. (A JSON string never holds a raw newline, so [`RESULTS`]
 /// can only be the key itself.)
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let rule_index: std::collections::HashMap<&str, i64> = report
-        .checks
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| Some((c.id.as_str(), i64::try_from(i).ok()?)))
-        .collect();
+    // The first rule of an id, as before (a refused plugin's checks may repeat one).
+    let mut rule_index: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for (i, c) in report.checks.iter().enumerate() {
+        if let Ok(i) = i64::try_from(i) {
+            rule_index.entry(c.id.as_str()).or_insert(i);
+        }
+    }
     let frame = frame(report);
     let Some(at) = frame.find(RESULTS) else {
         return Err(std::io::Error::other(

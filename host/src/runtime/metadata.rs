@@ -1,6 +1,8 @@
 //! What a plugin may say about itself: the checks of its `describe` result (ids well formed
-//! and unique, contract version compatible) and the size caps on every field, so that
-//! metadata, which renderers repeat per finding (OCSF), can never amplify a report.
+//! and unique, contract version compatible, each entity kind read once) and the size caps on
+//! every field, so that metadata, which renderers repeat per finding (OCSF), amplifies a
+//! report by a bounded amount: at most 5 OCSF events per finding, each with ~2.4 KiB of
+//! metadata.
 
 use crate::contract::contract_compatible;
 use crate::model::{CheckInfo, ParamValue, PluginInfo};
@@ -18,11 +20,13 @@ pub mod caps {
     /// A check's domain.
     pub const DOMAIN: usize = 64;
     /// A check's description, rationale and remediation, each.
-    pub const PROSE: usize = 4096;
+    pub const PROSE: usize = 2048;
     /// Controls a check maps to.
     pub const CONTROLS: usize = 64;
     /// A control's framework or id.
     pub const CONTROL: usize = 64;
+    /// Distinct frameworks a check's controls name (OCSF writes one event per framework).
+    pub const FRAMEWORKS: usize = 4;
     /// Parameters of a check.
     pub const PARAMS: usize = 32;
     /// A parameter's description, and each text of its default.
@@ -129,6 +133,19 @@ fn check_sizes(c: &CheckInfo) -> Result<(), String> {
     for control in &c.controls {
         within("a control framework", &control.framework, caps::CONTROL)?;
         within("a control id", &control.id, caps::CONTROL)?;
+    }
+    let frameworks: HashSet<&str> = c.controls.iter().map(|k| k.framework.as_str()).collect();
+    if frameworks.len() > caps::FRAMEWORKS {
+        return Err(format!(
+            "maps to controls of {} frameworks, more than {}",
+            frameworks.len(),
+            caps::FRAMEWORKS
+        ));
+    }
+    // Each entity kind once: the host looks kinds up per finding.
+    let reads: HashSet<_> = c.reads.iter().collect();
+    if reads.len() != c.reads.len() {
+        return Err("declares an entity kind twice in `reads`".into());
     }
     if c.params.len() > caps::PARAMS {
         return Err(format!(
@@ -279,7 +296,19 @@ mod tests {
             (|c| c.title.push('x'), "title is 201 bytes long"),
             (
                 |c| c.remediation.push('x'),
-                "remediation is 4097 bytes long",
+                "remediation is 2049 bytes long",
+            ),
+            (
+                |c| {
+                    for (n, k) in c.controls.iter_mut().enumerate() {
+                        k.framework = format!("f{}", n % 5);
+                    }
+                },
+                "controls of 5 frameworks",
+            ),
+            (
+                |c| c.reads = vec![EntityKind::Principals, EntityKind::Principals],
+                "entity kind twice",
             ),
             (|c| c.rationale = "x".repeat(caps::PROSE + 1), "rationale"),
             (|c| c.domain = "x".repeat(caps::DOMAIN + 1), "domain"),

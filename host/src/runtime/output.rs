@@ -65,8 +65,8 @@ pub(super) fn validate_output(
             return Err(PluginFailure {
                 kind: FailureKind::ContractViolation,
                 message: format!(
-                    "returned a finding for check `{}` that {why}; a finding must be about \
-                     something its check read",
+                    "returned a finding for check `{}` that {why} (a finding must be about something \
+                     its check read, at most once per resource)",
                     f.check_id
                 ),
             });
@@ -74,6 +74,12 @@ pub(super) fn validate_output(
     }
     Ok(())
 }
+
+/// Bytes counted for each finding record, besides its texts: its size in the host on 64-bit
+/// machines, fixed so that the count is the same on every host.
+pub const FINDING_RECORD_BYTES: usize = 176;
+/// Bytes counted for each evidence record, besides its texts (three strings).
+pub const EVIDENCE_RECORD_BYTES: usize = 72;
 
 /// What the host holds of one finding, counted against `max-output-mib`: every text the
 /// plugin returned (check id, message, resource kind, id, display name and account, each
@@ -90,9 +96,9 @@ fn output_bytes(f: &wit::Finding) -> u64 {
     let evidence: usize = f
         .evidence
         .iter()
-        .map(|e| size_of::<wit::Evidence>() + e.key.len() + e.value.len() + e.path.len())
+        .map(|e| EVIDENCE_RECORD_BYTES + e.key.len() + e.value.len() + e.path.len())
         .sum();
-    (size_of::<wit::Finding>() + text + evidence) as u64
+    (FINDING_RECORD_BYTES + text + evidence) as u64
 }
 
 #[cfg(test)]
@@ -176,13 +182,21 @@ mod tests {
         // key, value and path, and the records.
         let f = finding("iam.a", "u1", "0123456789");
         let text = 5 + 10 + 2 + "principal".len() + "Ann".len() + 1;
-        let evidence = size_of::<wit::Evidence>() + "mfa".len() + "false".len() + 4;
-        let size = (size_of::<wit::Finding>() + text + evidence) as u64;
+        let evidence = EVIDENCE_RECORD_BYTES + "mfa".len() + "false".len() + 4;
+        let size = (FINDING_RECORD_BYTES + text + evidence) as u64;
+        // The constants are the host's sizes on 64-bit machines.
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(
+            (size_of::<wit::Finding>(), size_of::<wit::Evidence>()),
+            (FINDING_RECORD_BYTES, EVIDENCE_RECORD_BYTES)
+        );
         let at = |max_output_bytes| Limits {
             max_output_bytes,
             ..Limits::default()
         };
-        let two = [f.clone(), f];
+        let mut other = f.clone();
+        other.resource.id = "u2".into();
+        let two = [f, other];
         assert_eq!(check_output(&two, &at(2 * size)), Ok(()));
         let e = check_output(&two, &at(2 * size - 1)).expect_err("over");
         assert_eq!(e.kind, FailureKind::OutputLimit);

@@ -37,6 +37,10 @@ pub struct MemoryLimiter {
     used: usize,
     /// Table elements granted so far, all tables together.
     table_elements: usize,
+    /// The last growth granted, taken back if wasmtime then fails it (past a memory's or a
+    /// table's declared maximum, or out of host memory).
+    pending_memory: usize,
+    pending_table: usize,
     /// The total the memories tried to reach past the cap, if they did.
     pub exceeded: Option<usize>,
 }
@@ -48,6 +52,8 @@ impl MemoryLimiter {
             cap: usize::try_from(cap).unwrap_or(usize::MAX),
             used: 0,
             table_elements: 0,
+            pending_memory: 0,
+            pending_table: 0,
             exceeded: None,
         }
     }
@@ -70,11 +76,23 @@ impl ResourceLimiter for MemoryLimiter {
         // being created reports a current size of zero.
         let total = self.used.saturating_add(desired.saturating_sub(current));
         if total > self.cap {
+            self.pending_memory = 0;
             self.exceeded = Some(total);
             return Err(wasmtime::Error::msg("memory limit exceeded"));
         }
+        self.pending_memory = total - self.used;
         self.used = total;
         Ok(true)
+    }
+
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.used -= std::mem::take(&mut self.pending_memory);
+        Ok(())
+    }
+
+    fn table_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.table_elements -= std::mem::take(&mut self.pending_table);
+        Ok(())
     }
 
     fn table_growing(
@@ -87,8 +105,10 @@ impl ResourceLimiter for MemoryLimiter {
             .table_elements
             .saturating_add(desired.saturating_sub(current));
         if total > MAX_TABLE_ELEMENTS {
+            self.pending_table = 0;
             return Ok(false);
         }
+        self.pending_table = total - self.table_elements;
         self.table_elements = total;
         Ok(true)
     }
@@ -304,6 +324,23 @@ mod tests {
         // A fourth memory of one byte would pass it, however small each memory is.
         assert!(l.memory_growing(0, 1, None).is_err());
         assert_eq!((l.used(), l.exceeded), (100, Some(101)));
+    }
+
+    #[test]
+    fn a_growth_wasmtime_then_fails_is_taken_back() {
+        let mut l = MemoryLimiter::new(100);
+        assert!(l.memory_growing(0, 60, None).expect("granted"));
+        // Past the memory's own maximum, say: wasmtime fails it after asking.
+        assert!(l.memory_growing(60, 90, Some(64)).expect("granted"));
+        l.memory_grow_failed(wasmtime::Error::msg("past its maximum"))
+            .expect("noted");
+        assert_eq!(l.used(), 60);
+        // The 30 bytes were never used: 40 more still fit.
+        assert!(l.memory_growing(0, 40, None).expect("fits"));
+        assert!(l.table_growing(0, 10, None).expect("table"));
+        l.table_grow_failed(wasmtime::Error::msg("failed"))
+            .expect("noted");
+        assert_eq!(l.table_elements, 0);
     }
 
     #[test]

@@ -11,9 +11,12 @@
 //! - the `snapshot` itself, only for a not-evaluable or error finding (data not collected);
 //! - the `check` itself (id = the check id), only for an error finding.
 //!
-//! A resource naming an `account` must name one the snapshot covers. Anything else makes the
-//! plugin's whole result a contract violation: a plugin cannot add passing evidence about
-//! things that do not exist, or about another check's data.
+//! Entities are identified by account and id (ids are unique per account only): a resource
+//! must name the entity's own account (it may omit it when the snapshot has one account).
+//! A check may report on one resource once (credentials excepted: their ids are unique only
+//! within a principal). Anything else makes the plugin's whole result a contract violation:
+//! a plugin cannot add passing evidence about things that do not exist, about another
+//! account's or another check's data, or count one resource many times.
 
 use crate::contract::bindings::wit;
 use crate::model::EntityKind;
@@ -34,31 +37,43 @@ const ENTITY_KINDS: [(&str, EntityKind); 10] = [
     ("tenant-settings", EntityKind::TenantSettings),
 ];
 
-/// The ids of the snapshot's entities, indexed on first use (one scan of a list per kind a
-/// plugin's findings name).
+/// An entity's identity: its account and id (ids are unique per account, not globally).
+type Id<'a> = (&'a str, &'a str);
+
+/// The identities of the snapshot's entities, indexed on first use (one scan of a list per
+/// kind a plugin's findings name), and the findings already seen.
 pub(super) struct Subjects<'a> {
     snapshot: &'a Snapshot,
     accounts: HashSet<&'a str>,
-    ids: HashMap<&'static str, HashSet<&'a str>>,
-    protected: Option<HashSet<(&'a str, &'a str)>>,
+    /// The one account, when the snapshot declares exactly one (a resource may then omit it).
+    only_account: Option<&'a str>,
+    ids: HashMap<&'static str, HashSet<Id<'a>>>,
+    protected: Option<HashSet<(&'a str, &'a str, &'a str)>>,
+    seen: HashSet<(String, Option<String>, String, String)>,
 }
 
 impl<'a> Subjects<'a> {
     /// An index over `snapshot`.
     pub(super) fn new(snapshot: &'a Snapshot) -> Subjects<'a> {
+        let accounts: HashSet<&str> = snapshot.accounts.iter().map(|a| a.id.as_str()).collect();
+        let only_account = match snapshot.accounts.as_slice() {
+            [one] => Some(one.id.as_str()),
+            _ => None,
+        };
         Subjects {
             snapshot,
-            accounts: snapshot.accounts.iter().map(|a| a.id.as_str()).collect(),
+            accounts,
+            only_account,
             ids: HashMap::new(),
             protected: None,
+            seen: HashSet::new(),
         }
     }
 
-    /// Why `f`, from a check reading `reads`, is about something it could not have read;
-    /// `None` when it may be reported.
+    /// Why `f`, from a check reading `reads`, is about something it could not have read, or
+    /// repeats a finding already returned; `None` when it may be reported.
     pub(super) fn refuse(&mut self, f: &wit::Finding, reads: &[EntityKind]) -> Option<String> {
         let r = &f.resource;
-        let about = || format!("{} `{}`", r.kind, r.id);
         if let Some(account) = &r.account
             && !self.accounts.contains(account.as_str())
         {
@@ -66,10 +81,15 @@ impl<'a> Subjects<'a> {
                 "names account `{account}`, which the snapshot does not cover"
             ));
         }
-        let allowed = match r.kind.as_str() {
+        match r.kind.as_str() {
             "snapshot" => {
-                return (!matches!(f.status, wit::Status::NotEvaluable | wit::Status::Error))
-                    .then(|| "reports on the snapshot itself with a status other than not-evaluable or error".to_string());
+                return (!matches!(f.status, wit::Status::NotEvaluable | wit::Status::Error)).then(
+                    || {
+                        "reports on the snapshot itself with a status other than not-evaluable \
+                         or error"
+                            .to_string()
+                    },
+                );
             }
             "check" => {
                 return (f.status != wit::Status::Error || r.id != f.check_id).then(|| {
@@ -77,71 +97,105 @@ impl<'a> Subjects<'a> {
                         .to_string()
                 });
             }
-            "account" => self.accounts.contains(r.id.as_str()),
-            "credential" => {
-                reads.contains(&EntityKind::Principals) && self.has("credential", &r.id)
-            }
-            kind => {
-                let entity = ENTITY_KINDS
-                    .iter()
-                    .find(|(k, _)| *k == kind)
-                    .is_some_and(|(k, e)| reads.contains(e) && self.has(k, &r.id));
-                entity
-                    || (reads.contains(&EntityKind::ProtectedResources)
-                        && self.protected().contains(&(kind, r.id.as_str())))
-            }
+            _ => {}
+        }
+        // Which account the resource is in: as named, the account itself, or the snapshot's
+        // only one.
+        let own = (r.kind == "account").then_some(r.id.as_str());
+        let Some(account) = r.account.as_deref().or(own).or(self.only_account) else {
+            return Some(format!(
+                "reports on {} `{}` without naming its account, in a snapshot of several",
+                r.kind, r.id
+            ));
         };
-        (!allowed).then(|| {
-            format!(
-                "reports on {}, which is not in the snapshot among the kinds its check reads",
-                about()
-            )
-        })
+        let id = (account, r.id.as_str());
+        let allowed = match r.kind.as_str() {
+            "account" => r.id == account && self.accounts.contains(r.id.as_str()),
+            "credential" => reads.contains(&EntityKind::Principals) && self.has("credential", id),
+            kind => ENTITY_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .is_some_and(|(k, e)| reads.contains(e) && self.has(k, id)),
+        } || (reads.contains(&EntityKind::ProtectedResources)
+            && self
+                .protected()
+                .contains(&(account, r.kind.as_str(), r.id.as_str())));
+        if !allowed {
+            return Some(format!(
+                "reports on {} `{}` in account `{account}`, which is not in the snapshot among \
+                 the kinds its check reads",
+                r.kind, r.id
+            ));
+        }
+        // Credential ids are only unique within a principal: the same id may be two things.
+        let key = (
+            f.check_id.clone(),
+            Some(account.to_string()),
+            r.kind.clone(),
+            r.id.clone(),
+        );
+        if r.kind != "credential" && !self.seen.insert(key) {
+            return Some(format!(
+                "reports on {} `{}` in account `{account}` more than once",
+                r.kind, r.id
+            ));
+        }
+        None
     }
 
-    fn has(&mut self, kind: &'static str, id: &str) -> bool {
+    fn has(&mut self, kind: &'static str, id: Id<'_>) -> bool {
         let snapshot = self.snapshot;
         self.ids
             .entry(kind)
             .or_insert_with(|| ids_of(snapshot, kind))
-            .contains(id)
+            .contains(&id)
     }
 
-    fn protected(&mut self) -> &HashSet<(&'a str, &'a str)> {
+    fn protected(&mut self) -> &HashSet<(&'a str, &'a str, &'a str)> {
         let snapshot = self.snapshot;
         self.protected.get_or_insert_with(|| {
             snapshot
                 .protected_resources()
                 .unwrap_or_default()
                 .iter()
-                .map(|p| (p.resource_kind.as_str(), p.resource_id.as_str()))
+                .map(|p| {
+                    (
+                        p.account.as_str(),
+                        p.resource_kind.as_str(),
+                        p.resource_id.as_str(),
+                    )
+                })
                 .collect()
         })
     }
 }
 
-/// The ids of the entities a resource kind names.
-fn ids_of<'a>(s: &'a Snapshot, kind: &str) -> HashSet<&'a str> {
-    fn ids<'a, T>(list: Option<&'a [T]>, id: impl Fn(&'a T) -> &'a str) -> HashSet<&'a str> {
+/// The identities of the entities a resource kind names.
+fn ids_of<'a>(s: &'a Snapshot, kind: &str) -> HashSet<Id<'a>> {
+    fn ids<'a, T>(list: Option<&'a [T]>, id: impl Fn(&'a T) -> Id<'a>) -> HashSet<Id<'a>> {
         list.unwrap_or_default().iter().map(id).collect()
     }
     match kind {
-        "principal" => ids(s.principals(), |e| &e.id),
+        "principal" => ids(s.principals(), |e| (&e.account, &e.id)),
         "credential" => s
             .principals()
             .unwrap_or_default()
             .iter()
-            .flat_map(|p| p.credentials.iter().map(|c| c.id.as_str()))
+            .flat_map(|p| {
+                p.credentials
+                    .iter()
+                    .map(|c| (p.account.as_str(), c.id.as_str()))
+            })
             .collect(),
-        "group" => ids(s.groups(), |e| &e.id),
-        "grant" => ids(s.grants(), |e| &e.id),
-        "storage" => ids(s.storage(), |e| &e.id),
-        "data-store" => ids(s.data_stores(), |e| &e.id),
-        "audit-log" => ids(s.audit_logs(), |e| &e.id),
-        "backup-plan" => ids(s.backup_plans(), |e| &e.id),
-        "key" => ids(s.keys(), |e| &e.id),
-        "share" => ids(s.shares(), |e| &e.id),
-        "tenant-settings" => ids(s.tenant_settings(), |e| &e.service),
+        "group" => ids(s.groups(), |e| (&e.account, &e.id)),
+        "grant" => ids(s.grants(), |e| (&e.account, &e.id)),
+        "storage" => ids(s.storage(), |e| (&e.account, &e.id)),
+        "data-store" => ids(s.data_stores(), |e| (&e.account, &e.id)),
+        "audit-log" => ids(s.audit_logs(), |e| (&e.account, &e.id)),
+        "backup-plan" => ids(s.backup_plans(), |e| (&e.account, &e.id)),
+        "key" => ids(s.keys(), |e| (&e.account, &e.id)),
+        "share" => ids(s.shares(), |e| (&e.account, &e.id)),
+        "tenant-settings" => ids(s.tenant_settings(), |e| (&e.account, &e.service)),
         _ => HashSet::new(),
     }
 }
@@ -232,6 +286,64 @@ pub(super) mod tests {
         let foreign = finding(wit::Status::Pass, "principal", "u1", Some("2"));
         let why = subjects.refuse(&foreign, &people).expect("refused");
         assert!(why.contains("account `2`"), "{why}");
+    }
+
+    /// Two accounts, `1` and `2`; principal `u1` in `1` only, `u2` in both.
+    fn two_accounts() -> Snapshot {
+        let json = r#"{
+            "schema": "posture.snapshot/v1",
+            "captured_at": "2026-01-01T00:00:00Z",
+            "accounts": [{ "id": "1", "provider": "aws" }, { "id": "2", "provider": "aws" }],
+            "principals": [
+                { "id": "u1", "account": "1", "name": "Ann", "kind": "user" },
+                { "id": "u2", "account": "1", "name": "Bob", "kind": "user" },
+                { "id": "u2", "account": "2", "name": "Bob", "kind": "user" }
+            ]
+        }"#;
+        crate::snapshot::from_slice(json.as_bytes(), "two").expect("parses")
+    }
+
+    #[test]
+    fn entities_are_identified_by_account_and_id() {
+        let s = two_accounts();
+        let mut subjects = Subjects::new(&s);
+        let people = [EntityKind::Principals];
+        let at =
+            |id: &str, account: Option<&str>| finding(wit::Status::Pass, "principal", id, account);
+        assert_eq!(subjects.refuse(&at("u1", Some("1")), &people), None);
+        assert_eq!(subjects.refuse(&at("u2", Some("2")), &people), None);
+        let why = subjects
+            .refuse(&at("u1", Some("2")), &people)
+            .expect("not in 2");
+        assert!(why.contains("`u1` in account `2`"), "{why}");
+        let why = subjects
+            .refuse(&at("u2", None), &people)
+            .expect("which account?");
+        assert!(why.contains("without naming its account"), "{why}");
+        // With one account, the account may be left out.
+        let one = fixture();
+        let mut subjects = Subjects::new(&one);
+        assert_eq!(subjects.refuse(&at("u1", None), &people), None);
+    }
+
+    #[test]
+    fn a_check_reports_on_a_resource_once() {
+        let s = fixture();
+        let mut subjects = Subjects::new(&s);
+        let people = [EntityKind::Principals];
+        assert_eq!(subjects.refuse(&pass("principal", "u1"), &people), None);
+        let why = subjects
+            .refuse(&pass("principal", "u1"), &people)
+            .expect("twice");
+        assert!(why.contains("more than once"), "{why}");
+        // Another check may report on it too.
+        let mut other = pass("principal", "u1");
+        other.check_id = "d".into();
+        assert_eq!(subjects.refuse(&other, &people), None);
+        // Credentials may repeat: their ids are unique within a principal only.
+        for _ in 0..2 {
+            assert_eq!(subjects.refuse(&pass("credential", "AK1"), &people), None);
+        }
     }
 
     #[test]

@@ -153,10 +153,12 @@ impl Guest for Hostile {
                     out.push(f);
                 }
                 "hostile.phantom" => {
-                    // A thousand passing administrators that do not exist.
+                    // A thousand passing administrators that do not exist, in a real account.
+                    let account = ctx.accounts.first().map(|a| a.id.clone());
                     for i in 0..1000 {
                         let mut f = finding("hostile.phantom", &format!("ghost-{i}"));
                         f.resource.kind = "principal".into();
+                        f.resource.account = account.clone();
                         f.status = Status::Pass;
                         out.push(f);
                     }
@@ -165,6 +167,7 @@ impl Guest for Hostile {
                     // A real bucket of the example snapshot, which this check does not read.
                     let mut f = finding("hostile.foreign", "acme-prod-data");
                     f.resource.kind = "storage".into();
+                    f.resource.account = Some("111122223333".into());
                     f.status = Status::Pass;
                     out.push(f);
                 }

@@ -56,6 +56,9 @@ pub(crate) enum Command {
     /// The run history: recorded scans with tamper-evident receipts.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Evidence over an audit period, from the run history.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Make an Ed25519 key pair for signing receipts: PREFIX.key (private, mode 0600) and
     /// PREFIX.pub.
     Keygen {
@@ -157,6 +160,30 @@ pub(crate) enum HistoryCommand {
         /// Sign the receipts with this private key (PEM).
         #[arg(long, value_name = "FILE")]
         sign_key: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum EvidenceCommand {
+    /// Time to remediate: every failing interval of a check on a resource that overlaps the
+    /// period, when it was fixed, and whether within the action plan's deadline; summaries
+    /// by severity, owner and domain (docs/evidence.md).
+    Remediation {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Start of the period: a date (2026-01-01) or an RFC 3339 time [default: the
+        /// first run].
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// End of the period, where open findings are judged [default: the last run].
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Configuration whose `[actions]` give the deadlines (days per severity) and owners.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
     },
 }
 

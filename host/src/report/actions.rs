@@ -178,7 +178,9 @@ pub fn next_quarter(d: NaiveDate) -> NaiveDate {
 }
 
 impl ActionPolicy {
-    fn owner_of(&self, f: &Finding) -> String {
+    /// Who owns `f`: the first owner rule that matches, else the default owner, else
+    /// `unassigned`.
+    pub fn owner_of(&self, f: &Finding) -> String {
         self.owners
             .iter()
             .find(|r| r.matches(f))

@@ -236,6 +236,21 @@ pub(crate) mod test_support {
         }
     }
 
+    /// A check of plugin `p`, domain `iam`, high severity, that ran (no counts).
+    pub(crate) fn check_ran(id: &str) -> crate::report::CheckResult {
+        crate::report::CheckResult {
+            id: id.into(),
+            title: String::new(),
+            domain: "iam".into(),
+            plugin: "p".into(),
+            severity: Severity::High,
+            controls: Vec::new(),
+            remediation: String::new(),
+            counts: Default::default(),
+            plugin_failed: false,
+        }
+    }
+
     /// Builds a report from findings as if each plugin named in them returned them, with
     /// each finding's severity and domain.
     pub(crate) fn report_of(findings: Vec<Finding>) -> Report {

@@ -345,17 +345,7 @@ mod tests {
         let mut r = crate::report::build::test_support::report_of(findings);
         r.checks = ["c.one", "c.two"]
             .iter()
-            .map(|id| crate::report::CheckResult {
-                id: (*id).into(),
-                title: String::new(),
-                domain: "iam".into(),
-                plugin: "p".into(),
-                severity: Severity::High,
-                controls: Vec::new(),
-                remediation: String::new(),
-                counts: Default::default(),
-                plugin_failed: false,
-            })
+            .map(|id| crate::report::build::test_support::check_ran(id))
             .collect();
         r.privileges = PrivilegeInventory {
             admins: Some(

@@ -79,7 +79,7 @@ mod tests {
     use super::*;
     use crate::model::{Finding, ResourceRef, Severity};
     use crate::report::build::test_support::report_of;
-    use crate::report::model::{CheckResult, PluginError, StatusCounts};
+    use crate::report::model::PluginError;
 
     fn finding(id: &str, status: Status, message: &str) -> Finding {
         Finding {
@@ -109,17 +109,9 @@ mod tests {
             finding("u3", Status::NotEvaluable, "MFA not collected"),
             finding("u4", Status::Error, "bad data"),
         ]);
-        r.checks.push(CheckResult {
-            id: "iam.admin-mfa".into(),
-            title: String::new(),
-            domain: "iam".into(),
-            plugin: "p".into(),
-            severity: Severity::High,
-            controls: Vec::new(),
-            remediation: String::new(),
-            counts: StatusCounts::default(),
-            plugin_failed: false,
-        });
+        r.checks.push(crate::report::build::test_support::check_ran(
+            "iam.admin-mfa",
+        ));
         r
     }
 

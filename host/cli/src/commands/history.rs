@@ -31,7 +31,7 @@ impl HistoryArgs {
         dir.join(DEFAULT_HISTORY).display().to_string()
     }
 
-    fn open(&self) -> Result<Store> {
+    pub(crate) fn open(&self) -> Result<Store> {
         let location = self.location(None);
         Store::open(&location).with_context(|| format!("cannot open the history at {location}"))
     }

@@ -1,9 +1,10 @@
 //! The subcommands, one module per group: [`scan`] (a scan through the library's session),
 //! [`reports`] (`report`, `diff`), [`plugins`] (`plugins list|lock`), [`author`] (`plugins
 //! new|build`, `test`), [`import`] (`import`, `schema`), [`history`] (`history …`,
-//! `keygen`, and recording for `scan --record`).
+//! `keygen`, and recording for `scan --record`), [`evidence`] (`evidence remediation`).
 
 mod author;
+mod evidence;
 mod history;
 mod import;
 mod plugins;
@@ -42,6 +43,7 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
         } => author::test(&plugin, &cases, cache_dir),
         Command::Schema { report } => import::schema(report),
         Command::History(command) => history::history(command),
+        Command::Evidence(command) => evidence::evidence(command),
         Command::Keygen { out } => history::keygen(&out),
     }
 }

@@ -163,6 +163,17 @@ pub(crate) enum HistoryCommand {
     },
 }
 
+/// The audit period of an evidence command.
+#[derive(Args, Clone)]
+pub(crate) struct PeriodArgs {
+    /// Start of the period: a date (2026-01-01) or an RFC 3339 time [default: the first run].
+    #[arg(long, value_name = "DATE")]
+    pub(crate) from: Option<String>,
+    /// End of the period, where open findings are judged [default: the last run].
+    #[arg(long, value_name = "DATE")]
+    pub(crate) to: Option<String>,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum EvidenceCommand {
     /// Time to remediate: every failing interval of a check on a resource that overlaps the
@@ -171,16 +182,23 @@ pub(crate) enum EvidenceCommand {
     Remediation {
         #[command(flatten)]
         history: HistoryArgs,
-        /// Start of the period: a date (2026-01-01) or an RFC 3339 time [default: the
-        /// first run].
-        #[arg(long, value_name = "DATE")]
-        from: Option<String>,
-        /// End of the period, where open findings are judged [default: the last run].
-        #[arg(long, value_name = "DATE")]
-        to: Option<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
         /// Configuration whose `[actions]` give the deadlines (days per severity) and owners.
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Privilege trend: administrators and administrative grants per account at each run,
+    /// every addition and removal, and the accounts with more administrators at the end of
+    /// the period than at its start.
+    Privileges {
+        #[command(flatten)]
+        history: HistoryArgs,
+        #[command(flatten)]
+        period: PeriodArgs,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,

@@ -342,10 +342,11 @@ fn concurrent_recorders(history: &str) {
 
 /// Three recorded scans: at day 0 the example company (administrator AIDAACMETOM and the
 /// root user without MFA, user AIDAACMEJONAS too); at day 10 AIDAACMETOM has MFA; at day 60
-/// nothing else changed. Time to remediate: AIDAACMETOM fixed in 10 days (high: 30-day
+/// a new administrator joined. Time to remediate: AIDAACMETOM fixed in 10 days (high: 30-day
 /// deadline, on time); root still failing past its 7-day deadline (critical); AIDAACMEJONAS
-/// open within its 90-day deadline (medium).
-fn time_to_remediate(history: &str) {
+/// open within its 90-day deadline (medium). Privileges: the new administrator added at the
+/// third run, the account rising.
+fn evidence_over_a_period(history: &str) {
     let env = Env::new();
     let mut snap: serde_json::Value =
         serde_json::from_slice(&std::fs::read(example_snapshot()).expect("read")).expect("json");
@@ -357,12 +358,21 @@ fn time_to_remediate(history: &str) {
         .expect("AIDAACMETOM in the example");
     tom["mfa_enabled"] = serde_json::json!(true);
     tom["mfa_methods"] = serde_json::json!(["totp"]);
+    let mut newcomer = tom.clone();
     let fixed = env.tmp.path().join("fixed.json");
     std::fs::write(&fixed, serde_json::to_vec(&snap).expect("json")).expect("write");
+    newcomer["id"] = serde_json::json!("AIDAACMENEW");
+    newcomer["name"] = serde_json::json!("new.admin");
+    snap["principals"]
+        .as_array_mut()
+        .expect("principals")
+        .push(newcomer);
+    let grown = env.tmp.path().join("grown.json");
+    std::fs::write(&grown, serde_json::to_vec(&snap).expect("json")).expect("write");
     for (now, snapshot) in [
         ("2026-11-22T12:00:00Z", example_snapshot()),
         ("2026-12-02T12:00:00Z", fixed.clone()),
-        ("2027-01-21T12:00:00Z", fixed.clone()),
+        ("2027-01-21T12:00:00Z", grown),
     ] {
         let out = env.record_snapshot(history, now, &snapshot, &[]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -425,19 +435,47 @@ fn time_to_remediate(history: &str) {
     let bad = env.posture(history, &["evidence", "remediation", "--from", "soon"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("--from `soon` is neither a date"));
+
+    let out = env.posture(history, &["evidence", "privileges", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let trend: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let series: Vec<u64> = trend["accounts"]["111122223333"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .filter_map(|p| p["admins"].as_u64())
+        .collect();
+    assert_eq!(series.len(), 3, "{trend}");
+    assert_eq!(series[2], series[0] + 1, "{trend}");
+    assert_eq!(
+        trend["changes"],
+        serde_json::json!([{
+            "run": "r-000003", "at": "2027-01-21T12:00:00Z", "subject": "admin",
+            "change": "added", "account": "111122223333", "id": "AIDAACMENEW",
+            "label": "new.admin",
+        }])
+    );
+    assert_eq!(trend["rising"][0]["account"], "111122223333");
+    let shown = env.posture(history, &["evidence", "privileges"]);
+    let shown = text(&shown.stdout);
+    assert!(
+        shown.contains("+ admin 111122223333 new.admin (AIDAACMENEW)"),
+        "{shown}"
+    );
+    assert!(shown.contains("RISING 111122223333"), "{shown}");
 }
 
 #[test]
-fn time_to_remediate_on_sqlite() {
+fn evidence_over_a_period_on_sqlite() {
     let tmp = tempfile::tempdir().expect("tmp");
     let db = tmp.path().join("h.db");
-    time_to_remediate(db.to_str().expect("path"));
+    evidence_over_a_period(db.to_str().expect("path"));
 }
 
 #[test]
-fn time_to_remediate_on_postgres() {
-    let pg = Pg::new("remediation");
-    time_to_remediate(&pg.url());
+fn evidence_over_a_period_on_postgres() {
+    let pg = Pg::new("evidence");
+    evidence_over_a_period(&pg.url());
 }
 
 #[test]

@@ -28,6 +28,7 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod ocsf;
+pub mod privileges;
 pub mod remediation;
 pub mod sanitize;
 pub mod sarif;

@@ -1,11 +1,13 @@
-//! Evidence over an audit period, read from the run history: `posture evidence remediation`
-//! (time to remediate, judged against the action plan's deadlines).
+//! Evidence over an audit period, read from the run history one run at a time: `posture
+//! evidence remediation` (time to remediate, judged against the action plan's deadlines) and
+//! `posture evidence privileges` (administrators per account over time).
 
-use crate::args::{EvidenceCommand, HistoryArgs, ListFormat};
+use crate::args::{EvidenceCommand, HistoryArgs, ListFormat, PeriodArgs};
 use crate::exit::Exit;
 use crate::output::write_output;
 use anyhow::{Context, Result};
 use posture::config::Config;
+use posture::report::privileges::{Subject, TrendTracker};
 use posture::report::remediation::{Interval, Summary, Tracker, summarize};
 use posture::report::sanitize::printable;
 use posture_history::RunRef;
@@ -16,11 +18,15 @@ pub(crate) fn evidence(command: EvidenceCommand) -> Result<Exit> {
     match command {
         EvidenceCommand::Remediation {
             history,
-            from,
-            to,
+            period,
             config,
             format,
-        } => remediation(&history, from.as_deref(), to.as_deref(), config, format),
+        } => remediation(&history, &period, config, format),
+        EvidenceCommand::Privileges {
+            history,
+            period,
+            format,
+        } => privileges(&history, &period, format),
     }
 }
 
@@ -38,27 +44,36 @@ fn bound(flag: &str, text: &str) -> Result<i64> {
         })
 }
 
-fn remediation(
+/// The runs read for a period: every run up to its end, in time order.
+struct Period {
+    start: i64,
+    end: i64,
+    /// (time, sequence, run id) of every run read.
+    runs: Vec<(i64, u64, String)>,
+    /// How many of them fall in the period.
+    in_period: usize,
+}
+
+/// Reads every recorded run up to `to`, in time order (backfilled runs take their place),
+/// handing each report to `each`: one report in memory at a time. A finding failing since
+/// before the period keeps its first sighting that way.
+fn read_runs(
     history: &HistoryArgs,
-    from: Option<&str>,
-    to: Option<&str>,
-    config: Option<PathBuf>,
-    format: ListFormat,
-) -> Result<Exit> {
-    let from = from.map(|t| bound("--from", t)).transpose()?;
-    let to = to.map(|t| bound("--to", t)).transpose()?;
+    period: &PeriodArgs,
+    mut each: impl FnMut(&posture::report::Report) -> Result<()>,
+) -> Result<Period> {
+    let from = period
+        .from
+        .as_deref()
+        .map(|t| bound("--from", t))
+        .transpose()?;
+    let to = period.to.as_deref().map(|t| bound("--to", t)).transpose()?;
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
         anyhow::bail!("--from is after --to");
     }
-    let policy = match config {
-        Some(p) => Config::load(&p)?.actions,
-        None => Config::default().actions,
-    };
     let mut store = history.open()?;
-    // Every run up to the period's end, in time order (backfilled runs take their place),
-    // so that a finding failing since before the period keeps its first sighting.
     let mut runs: Vec<(i64, u64, String)> = Vec::new();
     for run in store.list_runs()? {
         let now = bound("the run's time", &run.now)?;
@@ -67,17 +82,37 @@ fn remediation(
         }
     }
     runs.sort();
-    let mut tracker = Tracker::new(&policy);
     for (_, seq, run_id) in &runs {
         let text = store.run_report(RunRef::Seq(*seq))?;
-        let report = posture::report::from_slice(text.as_bytes(), Path::new(run_id))?;
-        tracker.add(&report)?;
+        each(&posture::report::from_slice(
+            text.as_bytes(),
+            Path::new(run_id),
+        )?)?;
     }
-    let first = runs.first().map(|r| r.0);
-    let last = runs.last().map(|r| r.0);
-    let start = from.or(first).unwrap_or(0);
-    let end = to.or(last).unwrap_or(start);
+    let start = from.or(runs.first().map(|r| r.0)).unwrap_or(0);
+    let end = to.or(runs.last().map(|r| r.0)).unwrap_or(start);
     let in_period = runs.iter().filter(|r| r.0 >= start).count();
+    Ok(Period {
+        start,
+        end,
+        runs,
+        in_period,
+    })
+}
+
+fn remediation(
+    history: &HistoryArgs,
+    period_args: &PeriodArgs,
+    config: Option<PathBuf>,
+    format: ListFormat,
+) -> Result<Exit> {
+    let policy = match config {
+        Some(p) => Config::load(&p)?.actions,
+        None => Config::default().actions,
+    };
+    let mut tracker = Tracker::new(&policy);
+    let period = read_runs(history, period_args, |report| Ok(tracker.add(report)?))?;
+    let (start, end) = (period.start, period.end);
     let intervals: Vec<Interval> = tracker
         .finish(end)
         .into_iter()
@@ -89,16 +124,141 @@ fn remediation(
             let doc = serde_json::json!({
                 "from": posture::report::rfc3339(start),
                 "to": posture::report::rfc3339(end),
-                "runs_in_period": in_period,
-                "intervals": intervals.iter().map(|i| interval_json(i, &runs)).collect::<Vec<_>>(),
+                "runs_in_period": period.in_period,
+                "intervals": intervals.iter().map(|i| interval_json(i, &period.runs)).collect::<Vec<_>>(),
                 "summary": summary,
             });
             format!("{}\n", serde_json::to_string_pretty(&doc)?)
         }
-        ListFormat::Text => text(start, end, in_period, &intervals, &summary, &runs),
+        ListFormat::Text => text(&period, &intervals, &summary),
     };
     write_output(None, &out)?;
     Ok(Exit::Success)
+}
+
+fn privileges(history: &HistoryArgs, period_args: &PeriodArgs, format: ListFormat) -> Result<Exit> {
+    let mut tracker = TrendTracker::new();
+    let period = read_runs(history, period_args, |report| {
+        tracker.add(report);
+        Ok(())
+    })?;
+    let trend = tracker.finish().within(period.start, period.end);
+    let rising = trend.rising();
+    let run_id = |n: usize| period.runs.get(n).map(|r| r.2.clone());
+    let out = match format {
+        ListFormat::Json => {
+            let accounts: serde_json::Map<String, serde_json::Value> = trend
+                .accounts
+                .iter()
+                .map(|(account, points)| {
+                    let series: Vec<serde_json::Value> = points
+                        .iter()
+                        .map(|p| {
+                            serde_json::json!({
+                                "run": run_id(p.run),
+                                "at": posture::report::rfc3339(p.now),
+                                "admins": p.admins,
+                                "admin_grants": p.grants,
+                            })
+                        })
+                        .collect();
+                    (account.clone(), series.into())
+                })
+                .collect();
+            let changes: Vec<serde_json::Value> = trend
+                .changes
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "run": run_id(c.run),
+                        "at": posture::report::rfc3339(c.now),
+                        "subject": c.subject,
+                        "change": if c.added { "added" } else { "removed" },
+                        "account": c.item.account,
+                        "id": c.item.id,
+                        "label": c.item.label,
+                    })
+                })
+                .collect();
+            let rising: Vec<serde_json::Value> = rising
+                .iter()
+                .map(|(a, first, last)| serde_json::json!({"account": a, "first": first, "last": last}))
+                .collect();
+            let doc = serde_json::json!({
+                "from": posture::report::rfc3339(period.start),
+                "to": posture::report::rfc3339(period.end),
+                "runs_in_period": period.in_period,
+                "accounts": accounts,
+                "changes": changes,
+                "rising": rising,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&doc)?)
+        }
+        ListFormat::Text => {
+            let mut s = heading("privilege trend", &period);
+            if period.runs.is_empty() {
+                return finish(s);
+            }
+            for (account, points) in &trend.accounts {
+                let series: Vec<String> = points
+                    .iter()
+                    .map(|p| p.admins.map_or_else(|| "?".to_string(), |n| n.to_string()))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "{:<36} administrators per run: {}",
+                    printable(account),
+                    series.join(" ")
+                );
+            }
+            for c in &trend.changes {
+                let _ = writeln!(
+                    s,
+                    "{} {} {} {:<7} {} ({})",
+                    day(c.now),
+                    if c.added { "+" } else { "-" },
+                    match c.subject {
+                        Subject::Admin => "admin",
+                        Subject::Grant => "grant",
+                    },
+                    printable(&c.item.account),
+                    printable(&c.item.label),
+                    printable(&c.item.id)
+                );
+            }
+            for (account, first, last) in &rising {
+                let _ = writeln!(
+                    s,
+                    "RISING {}: {first} administrators at the start of the period, {last} at its end",
+                    printable(account)
+                );
+            }
+            if rising.is_empty() {
+                s.push_str("no account has more administrators at the end than at the start\n");
+            }
+            s
+        }
+    };
+    finish(out)
+}
+
+fn finish(out: String) -> Result<Exit> {
+    write_output(None, &out)?;
+    Ok(Exit::Success)
+}
+
+/// The first line of a text rendering; says so when no run was recorded.
+fn heading(what: &str, period: &Period) -> String {
+    let mut s = format!(
+        "{what}, {} to {} ({} runs in the period)\n\n",
+        day(period.start),
+        day(period.end),
+        period.in_period
+    );
+    if period.runs.is_empty() {
+        s.push_str("no recorded run: nothing can be said about this period\n");
+    }
+    s
 }
 
 fn interval_json(i: &Interval, runs: &[(i64, u64, String)]) -> serde_json::Value {
@@ -130,23 +290,9 @@ fn day(t: i64) -> String {
     posture::report::rfc3339(t).chars().take(10).collect()
 }
 
-fn text(
-    start: i64,
-    end: i64,
-    runs_in_period: usize,
-    intervals: &[Interval],
-    summary: &Summary,
-    runs: &[(i64, u64, String)],
-) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "time to remediate, {} to {} ({runs_in_period} runs in the period)\n",
-        day(start),
-        day(end)
-    );
-    if runs.is_empty() {
-        s.push_str("no recorded run: nothing can be said about this period\n");
+fn text(period: &Period, intervals: &[Interval], summary: &Summary) -> String {
+    let mut s = heading("time to remediate", period);
+    if period.runs.is_empty() {
         return s;
     }
     let _ = writeln!(

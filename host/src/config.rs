@@ -97,6 +97,9 @@ pub struct Config {
     /// Owners and SLAs for the action plan.
     #[serde(default)]
     pub actions: crate::report::actions::ActionPolicy,
+    /// How often checks are promised to run (evidence gaps).
+    #[serde(default)]
+    pub evidence: crate::report::cadence::EvidencePolicy,
     /// Where it came from, for messages.
     #[serde(skip)]
     pub origin: String,

@@ -163,9 +163,11 @@ pub(crate) enum HistoryCommand {
     },
 }
 
-/// The audit period of an evidence command.
+/// The history and the audit period an evidence command reads.
 #[derive(Args, Clone)]
 pub(crate) struct PeriodArgs {
+    #[command(flatten)]
+    pub(crate) history: HistoryArgs,
     /// Start of the period: a date (2026-01-01) or an RFC 3339 time [default: the first run].
     #[arg(long, value_name = "DATE")]
     pub(crate) from: Option<String>,
@@ -181,8 +183,6 @@ pub(crate) enum EvidenceCommand {
     /// by severity, owner and domain (docs/evidence.md).
     Remediation {
         #[command(flatten)]
-        history: HistoryArgs,
-        #[command(flatten)]
         period: PeriodArgs,
         /// Configuration whose `[actions]` give the deadlines (days per severity) and owners.
         #[arg(long, value_name = "PATH")]
@@ -191,12 +191,26 @@ pub(crate) enum EvidenceCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
+    /// Evidence gaps: per account, every stretch of the period longer than the promised
+    /// cadence without a recorded run (a period with no run at all is one gap).
+    Gaps {
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Configuration whose `[evidence] cadence` is the promise.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// The promised cadence, over the configuration's: daily, weekly, monthly, quarterly
+        /// or a number of days [default: quarterly].
+        #[arg(long, value_name = "CADENCE")]
+        cadence: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
     /// Privilege trend: administrators and administrative grants per account at each run,
     /// every addition and removal, and the accounts with more administrators at the end of
     /// the period than at its start.
     Privileges {
-        #[command(flatten)]
-        history: HistoryArgs,
         #[command(flatten)]
         period: PeriodArgs,
         /// Output format.

@@ -463,6 +463,51 @@ fn evidence_over_a_period(history: &str) {
         "{shown}"
     );
     assert!(shown.contains("RISING 111122223333"), "{shown}");
+
+    // Runs on day 0, 10 and 60: a monthly promise has one gap, a quarterly none.
+    let out = env.posture(
+        history,
+        &[
+            "evidence",
+            "gaps",
+            "--cadence",
+            "monthly",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let gaps: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        gaps["gaps"]["aws:111122223333"],
+        serde_json::json!([{
+            "from": "2026-12-02T12:00:00Z", "to": "2027-01-21T12:00:00Z", "days": 50,
+        }]),
+        "{gaps}"
+    );
+    let quarterly = text(&env.posture(history, &["evidence", "gaps"]).stdout);
+    assert!(quarterly.contains("no gap"), "{quarterly}");
+    // A later period with no run in it is one gap, never a pass.
+    let empty = text(
+        &env.posture(
+            history,
+            &[
+                "evidence",
+                "gaps",
+                "--from",
+                "2027-02-01",
+                "--to",
+                "2027-12-31",
+            ],
+        )
+        .stdout,
+    );
+    assert!(
+        empty.contains("GAP aws:111122223333: no run from 2027-02-01 to 2027-12-31 (333 days)"),
+        "{empty}"
+    );
+    let bad = env.posture(history, &["evidence", "gaps", "--cadence", "hourly"]);
+    assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]

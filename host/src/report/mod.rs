@@ -19,6 +19,7 @@
 pub mod actions;
 pub mod archive;
 pub mod build;
+pub mod cadence;
 pub mod compliance;
 pub mod csv;
 pub mod diff;

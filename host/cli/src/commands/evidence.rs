@@ -1,32 +1,35 @@
 //! Evidence over an audit period, read from the run history one run at a time: `posture
 //! evidence remediation` (time to remediate, judged against the action plan's deadlines) and
-//! `posture evidence privileges` (administrators per account over time).
+//! `posture evidence privileges` (administrators per account over time) and `posture
+//! evidence gaps` (stretches without a run longer than the promised cadence).
 
-use crate::args::{EvidenceCommand, HistoryArgs, ListFormat, PeriodArgs};
+use crate::args::{EvidenceCommand, ListFormat, PeriodArgs};
 use crate::exit::Exit;
 use crate::output::write_output;
 use anyhow::{Context, Result};
 use posture::config::Config;
+use posture::report::cadence::Cadence;
 use posture::report::privileges::{Subject, TrendTracker};
 use posture::report::remediation::{Interval, Summary, Tracker, summarize};
 use posture::report::sanitize::printable;
-use posture_history::RunRef;
+use posture_history::{RunRef, Store};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 pub(crate) fn evidence(command: EvidenceCommand) -> Result<Exit> {
     match command {
         EvidenceCommand::Remediation {
-            history,
             period,
             config,
             format,
-        } => remediation(&history, &period, config, format),
-        EvidenceCommand::Privileges {
-            history,
+        } => remediation(&period, config, format),
+        EvidenceCommand::Privileges { period, format } => privileges(&period, format),
+        EvidenceCommand::Gaps {
             period,
+            config,
+            cadence,
             format,
-        } => privileges(&history, &period, format),
+        } => gaps(&period, config, cadence.as_deref(), format),
     }
 }
 
@@ -48,20 +51,15 @@ fn bound(flag: &str, text: &str) -> Result<i64> {
 struct Period {
     start: i64,
     end: i64,
-    /// (time, sequence, run id) of every run read.
-    runs: Vec<(i64, u64, String)>,
+    /// (time, sequence, run id, accounts) of every run up to the end.
+    runs: Vec<(i64, u64, String, Vec<String>)>,
     /// How many of them fall in the period.
     in_period: usize,
 }
 
-/// Reads every recorded run up to `to`, in time order (backfilled runs take their place),
-/// handing each report to `each`: one report in memory at a time. A finding failing since
-/// before the period keeps its first sighting that way.
-fn read_runs(
-    history: &HistoryArgs,
-    period: &PeriodArgs,
-    mut each: impl FnMut(&posture::report::Report) -> Result<()>,
-) -> Result<Period> {
+/// Every recorded run up to the period's end, in time order (backfilled runs take their
+/// place), and the store they are in.
+fn list_runs(period: &PeriodArgs) -> Result<(Store, Period)> {
     let from = period
         .from
         .as_deref()
@@ -73,35 +71,115 @@ fn read_runs(
     {
         anyhow::bail!("--from is after --to");
     }
-    let mut store = history.open()?;
-    let mut runs: Vec<(i64, u64, String)> = Vec::new();
+    let mut store = period.history.open()?;
+    let mut runs = Vec::new();
     for run in store.list_runs()? {
         let now = bound("the run's time", &run.now)?;
         if to.is_none_or(|t| now <= t) {
-            runs.push((now, run.seq, run.run_id));
+            runs.push((now, run.seq, run.run_id, run.accounts));
         }
     }
     runs.sort();
-    for (_, seq, run_id) in &runs {
+    let start = from.or(runs.first().map(|r| r.0)).unwrap_or(0);
+    let end = to.or(runs.last().map(|r| r.0)).unwrap_or(start);
+    let in_period = runs.iter().filter(|r| r.0 >= start).count();
+    Ok((
+        store,
+        Period {
+            start,
+            end,
+            runs,
+            in_period,
+        },
+    ))
+}
+
+/// [`list_runs`], then each run's report handed to `each` in that order: one report in
+/// memory at a time. Reading from the first run keeps a finding's first sighting even when
+/// it is before the period.
+fn read_runs(
+    period: &PeriodArgs,
+    mut each: impl FnMut(&posture::report::Report) -> Result<()>,
+) -> Result<Period> {
+    let (mut store, period) = list_runs(period)?;
+    for (_, seq, run_id, _) in &period.runs {
         let text = store.run_report(RunRef::Seq(*seq))?;
         each(&posture::report::from_slice(
             text.as_bytes(),
             Path::new(run_id),
         )?)?;
     }
-    let start = from.or(runs.first().map(|r| r.0)).unwrap_or(0);
-    let end = to.or(runs.last().map(|r| r.0)).unwrap_or(start);
-    let in_period = runs.iter().filter(|r| r.0 >= start).count();
-    Ok(Period {
-        start,
-        end,
-        runs,
-        in_period,
-    })
+    Ok(period)
+}
+
+fn gaps(
+    period_args: &PeriodArgs,
+    config: Option<PathBuf>,
+    cadence: Option<&str>,
+    format: ListFormat,
+) -> Result<Exit> {
+    let cadence = match (cadence, config) {
+        (Some(c), _) => Cadence::parse(c).map_err(anyhow::Error::msg)?,
+        (None, Some(p)) => Config::load(&p)?.evidence.cadence,
+        (None, None) => Cadence::default(),
+    };
+    let (_, period) = list_runs(period_args)?;
+    let times: Vec<(i64, Vec<String>)> = period.runs.iter().map(|r| (r.0, r.3.clone())).collect();
+    let found = posture::report::cadence::gaps(period.start, period.end, &times, cadence);
+    let out = match format {
+        ListFormat::Json => {
+            let accounts: serde_json::Map<String, serde_json::Value> = found
+                .iter()
+                .map(|(account, gaps)| {
+                    let list: Vec<serde_json::Value> = gaps
+                        .iter()
+                        .map(|g| {
+                            serde_json::json!({
+                                "from": posture::report::rfc3339(g.from),
+                                "to": posture::report::rfc3339(g.to),
+                                "days": g.days,
+                            })
+                        })
+                        .collect();
+                    (account.clone(), list.into())
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "from": posture::report::rfc3339(period.start),
+                "to": posture::report::rfc3339(period.end),
+                "runs_in_period": period.in_period,
+                "cadence_days": cadence.days(),
+                "gaps": accounts,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&doc)?)
+        }
+        ListFormat::Text => {
+            let mut s = heading("evidence gaps", &period);
+            let _ = writeln!(s, "cadence: a run at least every {} days", cadence.days());
+            for (account, gaps) in &found {
+                for g in gaps {
+                    let _ = writeln!(
+                        s,
+                        "GAP {}: no run from {} to {} ({} days)",
+                        printable(account),
+                        day(g.from),
+                        day(g.to),
+                        g.days
+                    );
+                }
+            }
+            if period.runs.is_empty() {
+                // Said by the heading: no run, nothing can be said.
+            } else if found.values().all(Vec::is_empty) {
+                s.push_str("no gap: every account was scanned at the promised cadence\n");
+            }
+            s
+        }
+    };
+    finish(out)
 }
 
 fn remediation(
-    history: &HistoryArgs,
     period_args: &PeriodArgs,
     config: Option<PathBuf>,
     format: ListFormat,
@@ -111,7 +189,7 @@ fn remediation(
         None => Config::default().actions,
     };
     let mut tracker = Tracker::new(&policy);
-    let period = read_runs(history, period_args, |report| Ok(tracker.add(report)?))?;
+    let period = read_runs(period_args, |report| Ok(tracker.add(report)?))?;
     let (start, end) = (period.start, period.end);
     let intervals: Vec<Interval> = tracker
         .finish(end)
@@ -136,9 +214,9 @@ fn remediation(
     Ok(Exit::Success)
 }
 
-fn privileges(history: &HistoryArgs, period_args: &PeriodArgs, format: ListFormat) -> Result<Exit> {
+fn privileges(period_args: &PeriodArgs, format: ListFormat) -> Result<Exit> {
     let mut tracker = TrendTracker::new();
-    let period = read_runs(history, period_args, |report| {
+    let period = read_runs(period_args, |report| {
         tracker.add(report);
         Ok(())
     })?;
@@ -261,7 +339,7 @@ fn heading(what: &str, period: &Period) -> String {
     s
 }
 
-fn interval_json(i: &Interval, runs: &[(i64, u64, String)]) -> serde_json::Value {
+fn interval_json(i: &Interval, runs: &[(i64, u64, String, Vec<String>)]) -> serde_json::Value {
     let run = |n: usize| runs.get(n).map(|r| r.2.clone());
     serde_json::json!({
         "check_id": i.check_id,

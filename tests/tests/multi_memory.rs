@@ -12,7 +12,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use posture::model::FailureKind;
-use posture_e2e::{iam_plugin, root, session_scan};
+use posture_e2e::{iam_plugin, plugin_dir, root, session_scan};
 use std::path::Path;
 use wit_component::ComponentEncoder;
 use wit_parser::{LiftLowerAbi, ManglingAndAbi, Resolve};
@@ -86,10 +86,8 @@ fn peak_rss() -> u64 {
 
 #[test]
 fn sixteen_memories_of_the_limit_each_are_refused_as_one_plugin() {
-    let dir = tempfile::tempdir().expect("tmp");
+    let dir = plugin_dir(&[iam_plugin()]);
     std::fs::write(dir.path().join("memories.wasm"), many_memories_plugin()).expect("write");
-    let iam = iam_plugin();
-    std::fs::copy(&iam, dir.path().join(iam.file_name().expect("name"))).expect("copy");
     let r = session_scan(&[dir.path() as &Path], None);
 
     let run = r

@@ -8,7 +8,7 @@
 
 use posture::model::FailureKind;
 use posture::report::{PluginRun, Report};
-use posture_e2e::{component, iam_plugin, session_scan};
+use posture_e2e::{component, iam_plugin, plugin_dir, session_scan};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -33,10 +33,7 @@ fn assert_iam_complete(r: &Report) {
 /// The sleeper plugin with only `check` enabled and a 2 s deadline (as in the report that
 /// found the stall).
 fn sleeper_scan(check: &str) -> (Report, Duration) {
-    let dir = tempfile::tempdir().expect("tmp");
-    for c in [iam_plugin(), component("tests/plugins/sleeper")] {
-        std::fs::copy(&c, dir.path().join(c.file_name().expect("name"))).expect("copy");
-    }
+    let dir = plugin_dir(&[iam_plugin(), component("tests/plugins/sleeper")]);
     let other = if check == "sleeper.nap" {
         "sleeper.forever"
     } else {
@@ -91,9 +88,7 @@ fn sleeping_for_ever_in_evaluate_ends_by_the_deadline() {
 #[test]
 fn plugins_stalling_in_describe_cost_one_load_deadline_in_all() {
     let stall = component("tests/plugins/stall");
-    let dir = tempfile::tempdir().expect("tmp");
-    let iam = iam_plugin();
-    std::fs::copy(&iam, dir.path().join(iam.file_name().expect("name"))).expect("copy");
+    let dir = plugin_dir(&[iam_plugin()]);
     for name in ["stall-a.wasm", "stall-b.wasm", "stall-c.wasm"] {
         std::fs::copy(&stall, dir.path().join(name)).expect("copy");
     }

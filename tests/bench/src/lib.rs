@@ -15,3 +15,4 @@ pub mod generate;
 pub mod history;
 pub mod native;
 pub mod rego;
+pub mod year;

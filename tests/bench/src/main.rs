@@ -75,6 +75,13 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write the planted-event year (`posture_bench::year`): one snapshot per run day,
+    /// `day-NNN.json`, and `runs.tsv` (day, the run's time, file) in the order to record them.
+    Year {
+        /// Output directory (created).
+        #[arg(short, long)]
+        out: PathBuf,
+    },
     /// Run one arm once and print its measurement as JSON (used by the parent run).
     Arm {
         /// Which arm.
@@ -118,6 +125,7 @@ fn main() -> anyhow::Result<()> {
             shares,
             out,
         }) => write_snapshot(principals, shares, &out),
+        Some(Cmd::Year { out }) => write_year(&out),
         Some(Cmd::Arm {
             arm,
             snapshot,
@@ -294,5 +302,26 @@ fn run_all(cli: &Cli) -> anyhow::Result<()> {
             w.instantiate_ms, w.pages_ms, w.guest_ms, w.convert_ms, w.aggregate_ms
         );
     }
+    Ok(())
+}
+
+fn write_year(out: &Path) -> anyhow::Result<()> {
+    use posture_bench::year;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut runs = String::new();
+    for day in year::run_days() {
+        let name = format!("day-{day:03}.json");
+        let path = out.join(&name);
+        std::fs::write(&path, serde_json::to_vec_pretty(&year::snapshot(day))?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let now = posture::report::rfc3339(year::now_of(day));
+        runs.push_str(&format!("{day}\t{now}\t{name}\n"));
+    }
+    std::fs::write(out.join("runs.tsv"), runs)?;
+    eprintln!(
+        "wrote {} snapshots of the planted-event year to {}",
+        year::run_days().len(),
+        out.display()
+    );
     Ok(())
 }

@@ -217,6 +217,56 @@ pub(crate) enum EvidenceCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
+    /// Control timeline: every control of the framework over the period, its state at each
+    /// run, the share of the period it was passing (time-weighted), its failing intervals,
+    /// the waivers in force and the time no run evidenced it.
+    Timeline {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        promise: PromiseArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TimelineFormat,
+    },
+    /// The evidence pack: a directory (or a .zip / .tar.gz archive when the name says so)
+    /// with index.html, the timeline and findings history as CSV and JSON, the receipts of
+    /// every run in the period, the first and last reports, and OSCAL assessment results and
+    /// plan of action and milestones (docs/evidence.md).
+    Export {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        promise: PromiseArgs,
+        /// Where to write the pack: a new directory, or a file ending in .zip or .tar.gz.
+        #[arg(short = 'o', long, value_name = "PATH")]
+        out: PathBuf,
+    },
+}
+
+/// What the company promised: the framework, and the configuration's cadence and action plan.
+#[derive(Args)]
+pub(crate) struct PromiseArgs {
+    /// The framework whose controls are followed.
+    #[arg(long, value_enum, default_value = "soc2")]
+    pub(crate) framework: posture::report::compliance::Framework,
+    /// Configuration whose `[evidence] cadence` is the promise and whose `[actions]` give the
+    /// deadlines and owners.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+    /// The promised cadence, over the configuration's: daily, weekly, monthly, quarterly or a
+    /// number of days [default: quarterly].
+    #[arg(long, value_name = "CADENCE")]
+    pub(crate) cadence: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum TimelineFormat {
+    Text,
+    Json,
+    Csv,
+    Markdown,
+    Html,
 }
 
 #[derive(Args)]

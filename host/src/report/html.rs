@@ -10,7 +10,7 @@ use crate::model::{Finding, Severity, Status};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::BTreeMap;
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root { --pass:#2e7d32; --fail:#c62828; --ne:#9e9e9e; --err:#6a1b9a; --waived:#ef6c00; --ink:#1f2933; --muted:#616e7c; --line:#e4e7eb; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0; background: #f5f7fa; }

@@ -1,18 +1,22 @@
 //! Evidence over an audit period, read from the run history one run at a time: `posture
 //! evidence remediation` (time to remediate, judged against the action plan's deadlines) and
 //! `posture evidence privileges` (administrators per account over time) and `posture
-//! evidence gaps` (stretches without a run longer than the promised cadence).
+//! evidence gaps` (stretches without a run longer than the promised cadence) and `posture
+//! evidence timeline` (every control's state over the period). The pack is `evidence_pack`.
 
-use crate::args::{EvidenceCommand, ListFormat, PeriodArgs};
+use crate::args::{EvidenceCommand, ListFormat, PeriodArgs, PromiseArgs, TimelineFormat};
 use crate::exit::Exit;
 use crate::output::write_output;
 use anyhow::{Context, Result};
 use posture::config::Config;
-use posture::report::cadence::Cadence;
-use posture::report::privileges::{Subject, TrendTracker};
+use posture::report::cadence::{Cadence, Gap};
+use posture::report::evidence_page::EvidencePage;
+use posture::report::privileges::{Subject, Trend, TrendTracker};
 use posture::report::remediation::{Interval, Summary, Tracker, summarize};
 use posture::report::sanitize::printable;
+use posture::report::timeline::TimelineTracker;
 use posture_history::{RunRef, Store};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -30,11 +34,21 @@ pub(crate) fn evidence(command: EvidenceCommand) -> Result<Exit> {
             cadence,
             format,
         } => gaps(&period, config, cadence.as_deref(), format),
+        EvidenceCommand::Timeline {
+            period,
+            promise,
+            format,
+        } => timeline(&period, &promise, format),
+        EvidenceCommand::Export {
+            period,
+            promise,
+            out,
+        } => super::evidence_pack::export(&period, &promise, &out),
     }
 }
 
 /// A period bound: a date (midnight UTC) or an RFC 3339 time.
-fn bound(flag: &str, text: &str) -> Result<i64> {
+pub(crate) fn bound(flag: &str, text: &str) -> Result<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp());
     }
@@ -48,18 +62,40 @@ fn bound(flag: &str, text: &str) -> Result<i64> {
 }
 
 /// The runs read for a period: every run up to its end, in time order.
-struct Period {
-    start: i64,
-    end: i64,
+pub(crate) struct Period {
+    pub(crate) start: i64,
+    pub(crate) end: i64,
     /// (time, sequence, run id, accounts) of every run up to the end.
-    runs: Vec<(i64, u64, String, Vec<String>)>,
+    pub(crate) runs: Vec<(i64, u64, String, Vec<String>)>,
     /// How many of them fall in the period.
-    in_period: usize,
+    pub(crate) in_period: usize,
+}
+
+impl Period {
+    /// Run ids by run index.
+    pub(crate) fn run_ids(&self) -> Vec<String> {
+        self.runs.iter().map(|r| r.2.clone()).collect()
+    }
+
+    /// Evidence gaps per account under `cadence`.
+    pub(crate) fn gaps(&self, cadence: Cadence) -> BTreeMap<String, Vec<Gap>> {
+        let times: Vec<(i64, Vec<String>)> = self.runs.iter().map(|r| (r.0, r.3.clone())).collect();
+        posture::report::cadence::gaps(self.start, self.end, &times, cadence)
+    }
+}
+
+/// The promised cadence: `--cadence`, else the configuration's, else quarterly.
+pub(crate) fn cadence_of(cadence: Option<&str>, config: Option<&Config>) -> Result<Cadence> {
+    Ok(match (cadence, config) {
+        (Some(c), _) => Cadence::parse(c).map_err(anyhow::Error::msg)?,
+        (None, Some(c)) => c.evidence.cadence,
+        (None, None) => Cadence::default(),
+    })
 }
 
 /// Every recorded run up to the period's end, in time order (backfilled runs take their
 /// place), and the store they are in.
-fn list_runs(period: &PeriodArgs) -> Result<(Store, Period)> {
+pub(crate) fn list_runs(period: &PeriodArgs) -> Result<(Store, Period)> {
     let from = period
         .from
         .as_deref()
@@ -97,19 +133,49 @@ fn list_runs(period: &PeriodArgs) -> Result<(Store, Period)> {
 /// [`list_runs`], then each run's report handed to `each` in that order: one report in
 /// memory at a time. Reading from the first run keeps a finding's first sighting even when
 /// it is before the period.
-fn read_runs(
+pub(crate) fn read_runs(
     period: &PeriodArgs,
-    mut each: impl FnMut(&posture::report::Report) -> Result<()>,
+    mut each: impl FnMut(&posture::report::Report, &str) -> Result<()>,
 ) -> Result<Period> {
     let (mut store, period) = list_runs(period)?;
     for (_, seq, run_id, _) in &period.runs {
         let text = store.run_report(RunRef::Seq(*seq))?;
-        each(&posture::report::from_slice(
-            text.as_bytes(),
-            Path::new(run_id),
-        )?)?;
+        let report = posture::report::from_slice(text.as_bytes(), Path::new(run_id))?;
+        each(&report, &text)?;
     }
     Ok(period)
+}
+
+fn timeline(
+    period_args: &PeriodArgs,
+    promise: &PromiseArgs,
+    format: TimelineFormat,
+) -> Result<Exit> {
+    let config = promise.config.as_deref().map(Config::load).transpose()?;
+    let cadence = cadence_of(promise.cadence.as_deref(), config.as_ref())?;
+    let catalog = posture::report::compliance::catalog(promise.framework)?;
+    let mut tracker = TimelineTracker::new(&catalog, cadence);
+    let period = read_runs(period_args, |report, _| Ok(tracker.add(report)?))?;
+    let timeline = tracker.finish(period.start, period.end);
+    let runs = period.run_ids();
+    let out = match format {
+        TimelineFormat::Text => timeline.to_text(&runs, period.in_period),
+        TimelineFormat::Markdown => timeline.to_markdown(&runs, period.in_period),
+        TimelineFormat::Csv => timeline.to_csv()?,
+        TimelineFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&timeline.to_json(&runs, period.in_period))?
+        ),
+        TimelineFormat::Html => posture::report::evidence_page::render(&EvidencePage {
+            timeline: &timeline,
+            runs: &runs,
+            runs_in_period: period.in_period,
+            gaps: &period.gaps(cadence),
+            remediation: None,
+            privileges: None,
+        }),
+    };
+    finish(out)
 }
 
 fn gaps(
@@ -118,41 +184,15 @@ fn gaps(
     cadence: Option<&str>,
     format: ListFormat,
 ) -> Result<Exit> {
-    let cadence = match (cadence, config) {
-        (Some(c), _) => Cadence::parse(c).map_err(anyhow::Error::msg)?,
-        (None, Some(p)) => Config::load(&p)?.evidence.cadence,
-        (None, None) => Cadence::default(),
-    };
+    let config = config.as_deref().map(Config::load).transpose()?;
+    let cadence = cadence_of(cadence, config.as_ref())?;
     let (_, period) = list_runs(period_args)?;
-    let times: Vec<(i64, Vec<String>)> = period.runs.iter().map(|r| (r.0, r.3.clone())).collect();
-    let found = posture::report::cadence::gaps(period.start, period.end, &times, cadence);
+    let found = period.gaps(cadence);
     let out = match format {
-        ListFormat::Json => {
-            let accounts: serde_json::Map<String, serde_json::Value> = found
-                .iter()
-                .map(|(account, gaps)| {
-                    let list: Vec<serde_json::Value> = gaps
-                        .iter()
-                        .map(|g| {
-                            serde_json::json!({
-                                "from": posture::report::rfc3339(g.from),
-                                "to": posture::report::rfc3339(g.to),
-                                "days": g.days,
-                            })
-                        })
-                        .collect();
-                    (account.clone(), list.into())
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "from": posture::report::rfc3339(period.start),
-                "to": posture::report::rfc3339(period.end),
-                "runs_in_period": period.in_period,
-                "cadence_days": cadence.days(),
-                "gaps": accounts,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&doc)?)
-        }
+        ListFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&gaps_doc(&period, &found, cadence))?
+        ),
         ListFormat::Text => {
             let mut s = heading("evidence gaps", &period);
             let _ = writeln!(s, "cadence: a run at least every {} days", cadence.days());
@@ -189,7 +229,7 @@ fn remediation(
         None => Config::default().actions,
     };
     let mut tracker = Tracker::new(&policy);
-    let period = read_runs(period_args, |report| Ok(tracker.add(report)?))?;
+    let period = read_runs(period_args, |report, _| Ok(tracker.add(report)?))?;
     let (start, end) = (period.start, period.end);
     let intervals: Vec<Interval> = tracker
         .finish(end)
@@ -198,16 +238,10 @@ fn remediation(
         .collect();
     let summary = summarize(&intervals);
     let out = match format {
-        ListFormat::Json => {
-            let doc = serde_json::json!({
-                "from": posture::report::rfc3339(start),
-                "to": posture::report::rfc3339(end),
-                "runs_in_period": period.in_period,
-                "intervals": intervals.iter().map(|i| interval_json(i, &period.runs)).collect::<Vec<_>>(),
-                "summary": summary,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&doc)?)
-        }
+        ListFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&remediation_doc(&period, &intervals, &summary))?
+        ),
         ListFormat::Text => text(&period, &intervals, &summary),
     };
     write_output(None, &out)?;
@@ -216,62 +250,17 @@ fn remediation(
 
 fn privileges(period_args: &PeriodArgs, format: ListFormat) -> Result<Exit> {
     let mut tracker = TrendTracker::new();
-    let period = read_runs(period_args, |report| {
+    let period = read_runs(period_args, |report, _| {
         tracker.add(report);
         Ok(())
     })?;
     let trend = tracker.finish().within(period.start, period.end);
     let rising = trend.rising();
-    let run_id = |n: usize| period.runs.get(n).map(|r| r.2.clone());
     let out = match format {
-        ListFormat::Json => {
-            let accounts: serde_json::Map<String, serde_json::Value> = trend
-                .accounts
-                .iter()
-                .map(|(account, points)| {
-                    let series: Vec<serde_json::Value> = points
-                        .iter()
-                        .map(|p| {
-                            serde_json::json!({
-                                "run": run_id(p.run),
-                                "at": posture::report::rfc3339(p.now),
-                                "admins": p.admins,
-                                "admin_grants": p.grants,
-                            })
-                        })
-                        .collect();
-                    (account.clone(), series.into())
-                })
-                .collect();
-            let changes: Vec<serde_json::Value> = trend
-                .changes
-                .iter()
-                .map(|c| {
-                    serde_json::json!({
-                        "run": run_id(c.run),
-                        "at": posture::report::rfc3339(c.now),
-                        "subject": c.subject,
-                        "change": if c.added { "added" } else { "removed" },
-                        "account": c.item.account,
-                        "id": c.item.id,
-                        "label": c.item.label,
-                    })
-                })
-                .collect();
-            let rising: Vec<serde_json::Value> = rising
-                .iter()
-                .map(|(a, first, last)| serde_json::json!({"account": a, "first": first, "last": last}))
-                .collect();
-            let doc = serde_json::json!({
-                "from": posture::report::rfc3339(period.start),
-                "to": posture::report::rfc3339(period.end),
-                "runs_in_period": period.in_period,
-                "accounts": accounts,
-                "changes": changes,
-                "rising": rising,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&doc)?)
-        }
+        ListFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&privileges_doc(&period, &trend))?
+        ),
         ListFormat::Text => {
             let mut s = heading("privilege trend", &period);
             if period.runs.is_empty() {
@@ -339,7 +328,10 @@ fn heading(what: &str, period: &Period) -> String {
     s
 }
 
-fn interval_json(i: &Interval, runs: &[(i64, u64, String, Vec<String>)]) -> serde_json::Value {
+pub(crate) fn interval_json(
+    i: &Interval,
+    runs: &[(i64, u64, String, Vec<String>)],
+) -> serde_json::Value {
     let run = |n: usize| runs.get(n).map(|r| r.2.clone());
     serde_json::json!({
         "check_id": i.check_id,
@@ -428,4 +420,103 @@ fn text(period: &Period, intervals: &[Interval], summary: &Summary) -> String {
     }
     row("all", &summary.all);
     s
+}
+
+/// The JSON document of `evidence gaps`.
+pub(crate) fn gaps_doc(
+    period: &Period,
+    found: &BTreeMap<String, Vec<Gap>>,
+    cadence: Cadence,
+) -> serde_json::Value {
+    let accounts: serde_json::Map<String, serde_json::Value> = found
+        .iter()
+        .map(|(account, gaps)| {
+            let list: Vec<serde_json::Value> = gaps
+                .iter()
+                .map(|g| {
+                    serde_json::json!({
+                        "from": posture::report::rfc3339(g.from),
+                        "to": posture::report::rfc3339(g.to),
+                        "days": g.days,
+                    })
+                })
+                .collect();
+            (account.clone(), list.into())
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "from": posture::report::rfc3339(period.start),
+        "to": posture::report::rfc3339(period.end),
+        "runs_in_period": period.in_period,
+        "cadence_days": cadence.days(),
+        "gaps": accounts,
+    });
+    doc
+}
+
+/// The JSON document of `evidence privileges`.
+pub(crate) fn privileges_doc(period: &Period, trend: &Trend) -> serde_json::Value {
+    let rising = trend.rising();
+    let run_id = |n: usize| period.runs.get(n).map(|r| r.2.clone());
+    let accounts: serde_json::Map<String, serde_json::Value> = trend
+        .accounts
+        .iter()
+        .map(|(account, points)| {
+            let series: Vec<serde_json::Value> = points
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "run": run_id(p.run),
+                        "at": posture::report::rfc3339(p.now),
+                        "admins": p.admins,
+                        "admin_grants": p.grants,
+                    })
+                })
+                .collect();
+            (account.clone(), series.into())
+        })
+        .collect();
+    let changes: Vec<serde_json::Value> = trend
+        .changes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "run": run_id(c.run),
+                "at": posture::report::rfc3339(c.now),
+                "subject": c.subject,
+                "change": if c.added { "added" } else { "removed" },
+                "account": c.item.account,
+                "id": c.item.id,
+                "label": c.item.label,
+            })
+        })
+        .collect();
+    let rising: Vec<serde_json::Value> = rising
+        .iter()
+        .map(|(a, first, last)| serde_json::json!({"account": a, "first": first, "last": last}))
+        .collect();
+    let doc = serde_json::json!({
+        "from": posture::report::rfc3339(period.start),
+        "to": posture::report::rfc3339(period.end),
+        "runs_in_period": period.in_period,
+        "accounts": accounts,
+        "changes": changes,
+        "rising": rising,
+    });
+    doc
+}
+
+/// The JSON document of `evidence remediation`.
+pub(crate) fn remediation_doc(
+    period: &Period,
+    intervals: &[Interval],
+    summary: &Summary,
+) -> serde_json::Value {
+    serde_json::json!({
+        "from": posture::report::rfc3339(period.start),
+        "to": posture::report::rfc3339(period.end),
+        "runs_in_period": period.in_period,
+        "intervals": intervals.iter().map(|i| interval_json(i, &period.runs)).collect::<Vec<_>>(),
+        "summary": summary,
+    })
 }

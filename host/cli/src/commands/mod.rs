@@ -5,6 +5,7 @@
 
 mod author;
 mod evidence;
+mod evidence_pack;
 mod history;
 mod import;
 mod plugins;

@@ -5,6 +5,7 @@
 #               (with a throwaway PostgreSQL cluster), and a short fuzzing run of every parser
 #   make fuzz   a longer fuzzing run: FUZZ_SECONDS per target (default 600)
 #   make bench  the scale benchmark (BENCHMARKS.md): BENCH_SCALES principals (default 1000,10000,100000)
+#   make demo-history  a recorded year of a small company, for the evidence commands (docs/evidence.md)
 #
 # Idempotent: a second run only does what changed.
 
@@ -24,18 +25,22 @@ BENCH_SCALES ?= 1000,10000,100000
 BENCH_RUNS ?= 3
 BENCH_FINDINGS ?= 1000000
 
-.PHONY: postgres postgres-stop demo test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench bench-renderers clean-cache
+.PHONY: postgres postgres-stop demo demo-history oscal-tools test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench bench-renderers clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
 		--now 2026-11-22T12:00:00Z --fail-on none
+
+# Not one of the two set-up commands: a recorded history to try the evidence commands on.
+demo-history: toolchain host plugins
+	bash examples/demo-history.sh $(POSTURE) target/plugins target/demo-history
 
 # The test build compiles every target at once: building the binary alone first would resolve
 # features without the dev-dependencies and compile wasmtime's dependency chain twice.
 # PostgreSQL (the run history's second backend) runs as a throwaway cluster for the tests and
 # is stopped afterwards, whether they pass or not.
 test:
-	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator postgres host plugins lint
+	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator oscal-tools postgres host plugins lint
 	status=0; $(CARGO) test --workspace --locked || status=$$?; $(MAKE) postgres-stop; exit $$status
 	$(MAKE) fuzz-smoke
 
@@ -59,6 +64,10 @@ toolchain:
 # moto's server and the AWS CLI (PyPI), for the end-to-end test of the AWS importer.
 aws-emulator:
 	@bash tests/aws/install-emulator.sh target/aws-emulator
+
+# compliance-trestle (PyPI), which validates the evidence pack's OSCAL files in the tests.
+oscal-tools:
+	@bash tests/oscal/install-trestle.sh target/trestle
 
 # Debian's Chromium, for the test that opens the HTML report in a real browser.
 browser:

@@ -6,6 +6,7 @@
 
 pub mod aws_emulator;
 pub mod conformance;
+pub mod pg;
 
 use posture::config::Config;
 use posture::report::Report;
@@ -15,6 +16,7 @@ use posture::snapshot::Snapshot;
 use posture_author::build::{BuildOptions, build_plugin};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The workspace root.
@@ -218,4 +220,48 @@ pub fn tokio_rt() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("tokio runtime")
+}
+
+/// Debian's Chromium, which `make test` installs (`make browser`).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Headless Chromium on `page` with the network off, a fresh profile in `profile`, and
+/// `extra` arguments (`--dump-dom`, `--screenshot=…`). Panics, saying how to install it,
+/// when Chromium is missing.
+pub fn chromium(profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: install it with `apt-get install -y chromium` (make test does)"
+    );
+    Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium")
+}
+
+/// The `posture` binary `bin` (a test's `env!("CARGO_BIN_EXE_posture")`) set up for an
+/// end-to-end test: plugins from `plugins`, the shared compile cache under `target/`, its
+/// lock file in `scratch`, the run history at `history`, no colour, no log filter.
+pub fn posture_cli(bin: &str, plugins: &Path, scratch: &Path, history: &str) -> Command {
+    let mut c = Command::new(bin);
+    c.env("POSTURE_PLUGIN_DIR", plugins)
+        .env("POSTURE_CACHE_DIR", root().join("target/e2e-cache"))
+        .env("POSTURE_LOCK", scratch.join("posture.lock"))
+        .env("POSTURE_HISTORY", history)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG");
+    c
 }

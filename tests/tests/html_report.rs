@@ -7,12 +7,8 @@
 
 use posture::config::Config;
 use posture::report::{Format, Report, render};
-use posture_e2e::{example_snapshot, first_party_plugins, plugin_dir, root, scan_with};
-use std::path::Path;
-use std::process::Command;
+use posture_e2e::{chromium, example_snapshot, first_party_plugins, plugin_dir, root, scan_with};
 use std::sync::OnceLock;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn report() -> &'static Report {
     static REPORT: OnceLock<Report> = OnceLock::new();
@@ -25,30 +21,6 @@ fn report() -> &'static Report {
         }
         r
     })
-}
-
-fn chromium(profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: install it with `apt-get install -y chromium` (make test does)"
-    );
-    Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("run chromium")
 }
 
 /// The value of `attr` on the element with `id`, from serialised DOM.

@@ -4,7 +4,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use posture_e2e::{NOW, example_snapshot, iam_plugin, plugin_dir, root};
+use posture_e2e::pg::Pg;
+use posture_e2e::{NOW, example_snapshot, iam_plugin, plugin_dir, posture_cli, root};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -22,16 +23,15 @@ impl Env {
     }
 
     fn posture(&self, history: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_posture"))
-            .args(args)
-            .env("POSTURE_PLUGIN_DIR", self.plugins.path())
-            .env("POSTURE_CACHE_DIR", root().join("target/e2e-cache"))
-            .env("POSTURE_LOCK", self.tmp.path().join("posture.lock"))
-            .env("POSTURE_HISTORY", history)
-            .env("NO_COLOR", "1")
-            .env_remove("RUST_LOG")
-            .output()
-            .expect("run posture")
+        posture_cli(
+            env!("CARGO_BIN_EXE_posture"),
+            self.plugins.path(),
+            self.tmp.path(),
+            history,
+        )
+        .args(args)
+        .output()
+        .expect("run posture")
     }
 
     /// `scan --record` of the example snapshot at `now`, JSON to stdout.
@@ -60,48 +60,6 @@ impl Env {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// A fresh PostgreSQL schema of the cluster `make postgres` started; dropped afterwards.
-struct Pg {
-    base: String,
-    schema: String,
-}
-
-impl Pg {
-    fn new(name: &str) -> Pg {
-        let file = root().join("target/postgres/url");
-        let base = std::env::var("POSTURE_TEST_POSTGRES")
-            .ok()
-            .or_else(|| std::fs::read_to_string(&file).ok())
-            .map(|s| s.trim().to_string())
-            .unwrap_or_else(|| {
-                panic!(
-                    "no PostgreSQL: run `make postgres` (writes {}) or set POSTURE_TEST_POSTGRES",
-                    file.display()
-                )
-            });
-        let schema = format!("cli_{name}_{}", std::process::id());
-        let mut c = postgres::Client::connect(&base, postgres::NoTls)
-            .unwrap_or_else(|e| panic!("{base}: {e} (is `make postgres` running?)"));
-        c.batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-        ))
-        .expect("schema");
-        Pg { base, schema }
-    }
-
-    fn url(&self) -> String {
-        format!("{}?options=-csearch_path%3D{}", self.base, self.schema)
-    }
-}
-
-impl Drop for Pg {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.base, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
-    }
 }
 
 /// Two recorded scans, then list, show (byte-identical), diff, findings, verify and export.

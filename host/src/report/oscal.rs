@@ -10,8 +10,11 @@
 //!   `not-satisfied`; `incomplete` and `no-evidence` carry no state (OSCAL has no word for
 //!   "not decided"), only a `posture-state` property; controls no check covers are not
 //!   among the reviewed controls;
-//! - every finding that is not a pass is an observation with its evidence (the snapshot
-//!   paths the check read); passes are counted in one observation per check and run;
+//! - a finding that is not a pass is an observation with its evidence (the snapshot paths
+//!   the check read) at the period's first and last run and at every run where it is new
+//!   or changed; at other runs the findings unchanged since the previous run, and the
+//!   passes, are counted in one observation per check (a year of a large company's every
+//!   failure at every run would be gigabytes);
 //! - every UUID is a version-5 UUID of a name built from run ids, check ids and resources,
 //!   so the same history gives the same file.
 
@@ -20,7 +23,7 @@ use super::model::{Report, rfc3339};
 use super::remediation::Interval;
 use crate::model::{Finding, Status};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 
 /// The OSCAL version written.
@@ -76,6 +79,9 @@ pub struct AssessmentResultsWriter<'c, W: Write> {
     out: W,
     catalog: &'c Catalog,
     results: usize,
+    /// The findings that were not passes at the previous run (check, account, kind, id,
+    /// status).
+    previous: HashSet<String>,
 }
 
 impl<'c, W: Write> AssessmentResultsWriter<'c, W> {
@@ -106,12 +112,27 @@ impl<'c, W: Write> AssessmentResultsWriter<'c, W> {
             out,
             catalog,
             results: 0,
+            previous: HashSet::new(),
         })
     }
 
-    /// Adds the result of one run.
-    pub fn add(&mut self, run_id: &str, report: &Report) -> io::Result<()> {
-        let result = result_of(run_id, report, self.catalog);
+    /// Adds the result of one run. With `every_finding` (the period's first and last run)
+    /// every finding that is not a pass is an observation; otherwise only those that were
+    /// not already so at the previous run, and the rest are counted per check.
+    pub fn add(&mut self, run_id: &str, report: &Report, every_finding: bool) -> io::Result<()> {
+        let current: HashSet<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.status != Status::Pass)
+            .map(finding_key)
+            .collect();
+        let unchanged = if every_finding {
+            HashSet::new()
+        } else {
+            current.intersection(&self.previous).cloned().collect()
+        };
+        let result = result_of(run_id, report, self.catalog, &unchanged);
+        self.previous = current;
         if self.results > 0 {
             self.out.write_all(b",")?;
         }
@@ -147,15 +168,36 @@ impl<'c, W: Write> AssessmentResultsWriter<'c, W> {
 }
 
 /// The OSCAL `result` of one run.
-fn result_of(run_id: &str, report: &Report, catalog: &Catalog) -> Value {
+/// A finding's identity and status, for telling what changed since the previous run.
+fn finding_key(f: &Finding) -> String {
+    format!(
+        "{}\u{0}{}\u{0}{}",
+        f.check_id,
+        resource_name(f),
+        f.status.as_str()
+    )
+}
+
+/// The OSCAL `result` of one run; findings in `unchanged` are counted, not listed.
+fn result_of(
+    run_id: &str,
+    report: &Report,
+    catalog: &Catalog,
+    unchanged: &HashSet<String>,
+) -> Value {
     let roll = rollup(report, catalog);
     let mut observations = Vec::new();
     // check id → observation uuids
     let mut by_check: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut passes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut same: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &report.findings {
         if f.status == Status::Pass {
             *passes.entry(f.check_id.as_str()).or_insert(0) += 1;
+            continue;
+        }
+        if unchanged.contains(&finding_key(f)) {
+            *same.entry(f.check_id.as_str()).or_insert(0) += 1;
             continue;
         }
         let status = f.status.as_str();
@@ -197,6 +239,19 @@ fn result_of(run_id: &str, report: &Report, catalog: &Catalog) -> Value {
         }
         by_check.entry(f.check_id.as_str()).or_default().push(id);
         observations.push(o);
+    }
+    for (check, n) in &same {
+        let id = uuid_of(&format!("observation/{run_id}/{check}/unchanged"));
+        observations.push(json!({
+            "uuid": id,
+            "title": line(&format!("{check}: {n} findings as at the previous run")),
+            "description": format!("{n} findings of `{check}` that are not passes are unchanged since the previous run, where each is an observation; the run's report in the history lists them."),
+            "props": [prop("check", check), prop("unchanged-since-previous-run", &n.to_string())],
+            "methods": ["TEST"],
+            "types": ["finding"],
+            "collected": report.now,
+        }));
+        by_check.entry(check).or_default().push(id);
     }
     for (check, n) in &passes {
         let id = uuid_of(&format!("observation/{run_id}/{check}/passes"));
@@ -374,7 +429,8 @@ mod tests {
             AssessmentResultsWriter::start(Vec::new(), &cat, "t", "2026-12-31T00:00:00Z", "x")
                 .expect("write");
         for (n, r) in reports.iter().enumerate() {
-            w.add(&format!("run-{n}"), r).expect("write");
+            w.add(&format!("run-{n}"), r, n == 0 || n + 1 == reports.len())
+                .expect("write");
         }
         let bytes = w.finish().expect("write");
         serde_json::from_slice(&bytes).expect("valid JSON")
@@ -401,6 +457,31 @@ mod tests {
                 .map(Vec::len),
             Some(1),
             "controls no check covers are not reviewed"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_failure_is_listed_at_the_first_and_last_run_and_counted_between() {
+        let doc = write(&[report(), report(), report()]);
+        let titles = |n: usize| -> Vec<String> {
+            doc["assessment-results"]["results"][n]["observations"]
+                .as_array()
+                .expect("observations")
+                .iter()
+                .map(|o| o["title"].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert!(
+            titles(0)
+                .iter()
+                .any(|t| t.contains("fail on 111/principal/alice"))
+        );
+        let middle = titles(1);
+        assert!(!middle.iter().any(|t| t.contains("alice")), "{middle:?}");
+        assert!(
+            middle
+                .iter()
+                .any(|t| t.contains("1 findings as at the previous run"))
         );
     }
 

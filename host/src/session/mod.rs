@@ -211,7 +211,8 @@ impl Session {
         outcome
     }
 
-    /// Runs `request` on the caller's tokio runtime.
+    /// Runs `request` on the caller's tokio runtime, which must have its time driver enabled
+    /// (`enable_time` or `enable_all`): every evaluation is watched by a timer.
     pub async fn scan_async(
         &self,
         request: ScanRequest,

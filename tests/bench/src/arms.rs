@@ -151,6 +151,7 @@ pub fn wasm(
     sw.m.start_ms = sw.lap();
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs.max(1))
+        .enable_time()
         .build()?;
     let outcome = tokio.block_on(session.scan_async(
         ScanRequest {

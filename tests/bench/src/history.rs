@@ -6,6 +6,7 @@
 
 use crate::arms;
 use crate::generate::{self, NOW, Scale};
+use anyhow::Context as _;
 use posture::runtime::Runtime;
 use posture::session::{Gate, ScanOutcome, ScanRequest, ScanTarget, Session};
 use posture_history::{NewRun, RunRef, Store};
@@ -21,6 +22,10 @@ const STORE_RATIO_TARGET: f64 = 3.0;
 const RECORD_RATIO_TARGET: f64 = 0.3;
 const VERIFY_SECONDS_TARGET: f64 = 120.0;
 const SHOW_RATIO_TARGET: f64 = 1.2;
+/// The targets of issue 17 (evidence over a period).
+const TIMELINE_SECONDS_TARGET: f64 = 5.0;
+const EXPORT_SECONDS_TARGET: f64 = 60.0;
+const PEAK_MIB_TARGET: f64 = 1024.0;
 /// The days of a year, for extrapolating a shorter run.
 const YEAR: u32 = 365;
 
@@ -42,6 +47,9 @@ pub struct Options {
     pub plugins: PathBuf,
     /// Compile cache and SQLite store.
     pub work_dir: PathBuf,
+    /// A `posture` binary (release) to time `evidence timeline` and `evidence export` with
+    /// over the recorded history (issue 17); skipped when `None`.
+    pub posture: Option<PathBuf>,
 }
 
 /// The store being measured.
@@ -217,6 +225,7 @@ impl Scanner {
         session.plan()?;
         let tokio = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
+            .enable_time()
             .build()?;
         Ok(Scanner { session, tokio })
     }
@@ -410,6 +419,10 @@ pub fn run(opts: &Options) -> anyhow::Result<Value> {
         verification.problem
     );
     drop(store);
+    let evidence = match &opts.posture {
+        Some(posture) => Some(evidence(posture, &location, &opts.work_dir)?),
+        None => None,
+    };
 
     // What a real day would add: the same snapshot scanned one day later. The plugins state
     // ages in days ("last used 45 days ago"), so every age-bearing finding changes daily.
@@ -467,6 +480,26 @@ pub fn run(opts: &Options) -> anyhow::Result<Value> {
         "verify_s": verify_s,
         "verify_year_s": verify_year_s,
         "extrapolated_to_year": extrapolated,
+        "evidence": evidence.as_ref().map(|e| {
+            let year = f64::from(YEAR.max(days)) / f64::from(days);
+            let show_mean = show.iter().filter_map(|s| s["show_ms"].as_f64()).sum::<f64>()
+                / show.len().max(1) as f64;
+            json!({
+                "timeline_s": e.timeline_s,
+                "timeline_peak_mib": e.timeline_peak_mib,
+                "export_s": e.export_s,
+                "export_peak_mib": e.export_peak_mib,
+                "export_bytes": e.export_bytes,
+                "reading_every_report_s": show_mean * f64::from(days) / 1000.0,
+                "timeline_year_s": e.timeline_s * year,
+                "export_year_s": e.export_s * year,
+                "targets": {
+                    "timeline_le_5s": met(e.timeline_s * year <= TIMELINE_SECONDS_TARGET),
+                    "export_le_60s": met(e.export_s * year <= EXPORT_SECONDS_TARGET),
+                    "peak_le_1gib": met(e.timeline_peak_mib.max(e.export_peak_mib) <= PEAK_MIB_TARGET),
+                },
+            })
+        }),
         "targets": {
             "store_le_3x_report": met(store_ratio <= STORE_RATIO_TARGET),
             "record_le_0_3x_scan": met(record_ratio <= RECORD_RATIO_TARGET),
@@ -563,5 +596,124 @@ pub fn table(v: &Value) -> String {
         "<= 1.2x",
         t("show_le_1_2x_to_json")
     ));
+    let e = &v["evidence"];
+    if e.is_object() {
+        let g = |k: &str| e[k].as_f64().unwrap_or(0.0);
+        let m = |k: &str| e["targets"][k].as_str().unwrap_or("?").to_string();
+        for (name, secs, year, peak, target, key) in [
+            (
+                "evidence timeline",
+                "timeline_s",
+                "timeline_year_s",
+                "timeline_peak_mib",
+                "<= 5 s",
+                "timeline_le_5s",
+            ),
+            (
+                "evidence export",
+                "export_s",
+                "export_year_s",
+                "export_peak_mib",
+                "<= 60 s",
+                "export_le_60s",
+            ),
+        ] {
+            out.push_str(&format!(
+                "{:<34} {:<52} {:>8} {}\n",
+                name,
+                format!(
+                    "{:.1} s for {} runs ({:.1} s for a year), peak {:.0} MiB",
+                    g(secs),
+                    v["days"],
+                    g(year),
+                    g(peak)
+                ),
+                target,
+                m(key)
+            ));
+        }
+        out.push_str(&format!(
+            "{:<34} {:<52} {:>8} {}\n",
+            "evidence peak memory",
+            format!(
+                "baseline: reading every report {:.1} s",
+                g("reading_every_report_s")
+            ),
+            "<= 1 GiB",
+            m("peak_le_1gib")
+        ));
+    }
     out
+}
+
+/// What `posture evidence` took over the recorded history.
+struct Evidence {
+    timeline_s: f64,
+    timeline_peak_mib: f64,
+    export_s: f64,
+    export_peak_mib: f64,
+    export_bytes: u64,
+}
+
+/// Runs `posture ARGS` under `/usr/bin/time`: wall seconds and peak RSS in MiB.
+fn timed(posture: &Path, args: &[&str]) -> anyhow::Result<(f64, f64)> {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "BENCH %e %M"])
+        .arg(posture)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .context("run /usr/bin/time (Debian's `time` package)")?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    anyhow::ensure!(out.status.success(), "posture {args:?} failed: {stderr}");
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH "))
+        .context("no timing from /usr/bin/time")?;
+    let mut parts = line.split_whitespace();
+    let secs: f64 = parts.next().context("wall time")?.parse()?;
+    let kib: f64 = parts.next().context("peak RSS")?.parse()?;
+    Ok((secs, kib / 1024.0))
+}
+
+/// `evidence timeline` (JSON) and `evidence export` of the whole history.
+fn evidence(posture: &Path, location: &str, work: &Path) -> anyhow::Result<Evidence> {
+    anyhow::ensure!(
+        posture.is_file(),
+        "{} does not exist: `cargo build --release -p posture-cli` first",
+        posture.display()
+    );
+    let (timeline_s, timeline_peak_mib) = timed(
+        posture,
+        &[
+            "evidence",
+            "timeline",
+            "--history",
+            location,
+            "--format",
+            "json",
+        ],
+    )?;
+    eprintln!("evidence timeline: {timeline_s:.1} s, peak {timeline_peak_mib:.0} MiB");
+    let out = work.join(format!("evidence-pack-{}", std::process::id()));
+    let out_text = out.to_string_lossy().into_owned();
+    let (export_s, export_peak_mib) = timed(
+        posture,
+        &["evidence", "export", "--history", location, "-o", &out_text],
+    )?;
+    let export_bytes = std::fs::read_dir(&out)?
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    std::fs::remove_dir_all(&out)?;
+    eprintln!("evidence export: {export_s:.1} s, peak {export_peak_mib:.0} MiB");
+    Ok(Evidence {
+        timeline_s,
+        timeline_peak_mib,
+        export_s,
+        export_peak_mib,
+        export_bytes,
+    })
 }

@@ -74,6 +74,10 @@ enum Cmd {
         /// Output: a short table, or one JSON object.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// A release `posture` binary: time `evidence timeline` and `evidence export` over
+        /// the recorded history too.
+        #[arg(long)]
+        posture: Option<PathBuf>,
     },
     /// Write the planted-event year (`posture_bench::year`): one snapshot per run day,
     /// `day-NNN.json`, and `runs.tsv` (day, the run's time, file) in the order to record them.
@@ -152,6 +156,7 @@ fn main() -> anyhow::Result<()> {
             plugins,
             work_dir,
             format,
+            posture,
         }) => {
             let figures = history::run(&history::Options {
                 days,
@@ -161,6 +166,7 @@ fn main() -> anyhow::Result<()> {
                 postgres,
                 plugins,
                 work_dir,
+                posture,
             })?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&figures)?),

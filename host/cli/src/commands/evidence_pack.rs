@@ -188,8 +188,8 @@ fn write_pack(
     let results = pack.create("assessment-results.json")?;
     let mut oscal_results =
         AssessmentResultsWriter::start(results, catalog, &title, &rfc3339(period.end), &identity)?;
-    let mut last_text: Option<String> = None;
     let total = period.runs.len();
+    let mut first_in_period = true;
     for (n, (at, seq, run_id, _)) in period.runs.iter().enumerate() {
         let text = store.run_report(RunRef::Seq(*seq))?;
         let report = posture::report::from_slice(text.as_bytes(), Path::new(run_id))?;
@@ -197,20 +197,22 @@ fn write_pack(
         remediation.add(&report)?;
         privileges.add(&report);
         if *at >= period.start {
-            if last_text.is_none() {
+            let last = n + 1 == total;
+            if first_in_period {
                 pack.write("reports/first-run.json", text.as_bytes())?;
             }
-            oscal_results.add(run_id, &report)?;
-            last_text = Some(text);
+            if last {
+                pack.write("reports/last-run.json", text.as_bytes())?;
+            }
+            // every failure is listed at the period's first and last run, changes between
+            oscal_results.add(run_id, &report, first_in_period || last)?;
+            first_in_period = false;
         }
         if total >= 50 && (n + 1) % 50 == 0 {
             eprintln!("read {} of {total} runs", n + 1);
         }
     }
     oscal_results.finish()?.flush()?;
-    if let Some(text) = &last_text {
-        pack.write("reports/last-run.json", text.as_bytes())?;
-    }
     let runs = period.run_ids();
     let timeline = timeline.finish(period.start, period.end);
     pack.json("timeline.json", &timeline.to_json(&runs, period.in_period))?;

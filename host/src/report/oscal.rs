@@ -332,73 +332,104 @@ fn result_of(
     result
 }
 
-/// The Plan of Action and Milestones: one item, risk and observation per failing interval
-/// open at `end`, with its deadline and owner.
-pub fn poam(open: &[Interval], title: &str, end: i64, identity: &str) -> Value {
-    let mut observations = Vec::new();
-    let mut risks = Vec::new();
-    let mut items = Vec::new();
-    for i in open.iter().filter(|i| i.fixed.is_none()) {
-        let resource = format!(
-            "{}/{}/{}",
-            i.account.as_deref().unwrap_or("-"),
-            i.resource_kind,
-            i.resource_id
-        );
-        let name = format!("{}/{resource}/{}", i.check_id, i.opened);
-        let (obs, risk, item) = (
-            uuid_of(&format!("poam-observation/{name}")),
-            uuid_of(&format!("poam-risk/{name}")),
-            uuid_of(&format!("poam-item/{name}")),
-        );
-        let overdue = i.deadline < end;
-        let props = vec![
-            prop("check", &i.check_id),
-            prop("resource", &resource),
-            prop("severity", i.severity.as_str()),
-            prop("owner", &i.owner),
-            prop("domain", &i.domain),
-            prop("first-seen-failing", &rfc3339(i.opened)),
-            prop("deadline", &rfc3339(i.deadline)),
-            prop("overdue", if overdue { "true" } else { "false" }),
-        ];
-        observations.push(json!({
-            "uuid": obs,
-            "title": line(&format!("{} fails on {resource}", i.check_id)),
-            "description": format!("The check `{}` has failed on `{resource}` since {}.", i.check_id, rfc3339(i.opened)),
-            "methods": ["TEST"],
-            "types": ["finding"],
-            "collected": rfc3339(i.opened),
-        }));
-        risks.push(json!({
-            "uuid": risk,
-            "title": line(&format!("{} on {resource}", i.check_id)),
-            "description": format!("A {} severity failure of `{}` on `{resource}`, owned by {}.", i.severity.as_str(), i.check_id, i.owner),
-            "statement": format!("Open since {}; the action plan's deadline is {}{}.", rfc3339(i.opened), rfc3339(i.deadline), if overdue { ", already past" } else { "" }),
-            "status": "open",
-            "deadline": rfc3339(i.deadline),
-            "related-observations": [{"observation-uuid": obs}],
-        }));
-        items.push(json!({
-            "uuid": item,
-            "title": line(&format!("Fix {} on {resource}", i.check_id)),
-            "description": format!("Owner {}: fix `{}` on `{resource}` by {}.", i.owner, i.check_id, rfc3339(i.deadline)),
-            "props": props,
-            "related-observations": [{"observation-uuid": obs}],
-            "related-risks": [{"risk-uuid": risk}],
-        }));
-    }
-    let mut doc = json!({
+/// The observation, risk and POA&M item of one open interval.
+fn poam_parts(i: &Interval, end: i64) -> [Value; 3] {
+    let resource = format!(
+        "{}/{}/{}",
+        i.account.as_deref().unwrap_or("-"),
+        i.resource_kind,
+        i.resource_id
+    );
+    let name = format!("{}/{resource}/{}", i.check_id, i.opened);
+    let (obs, risk, item) = (
+        uuid_of(&format!("poam-observation/{name}")),
+        uuid_of(&format!("poam-risk/{name}")),
+        uuid_of(&format!("poam-item/{name}")),
+    );
+    let overdue = i.deadline < end;
+    let props = vec![
+        prop("check", &i.check_id),
+        prop("resource", &resource),
+        prop("severity", i.severity.as_str()),
+        prop("owner", &i.owner),
+        prop("domain", &i.domain),
+        prop("first-seen-failing", &rfc3339(i.opened)),
+        prop("deadline", &rfc3339(i.deadline)),
+        prop("overdue", if overdue { "true" } else { "false" }),
+    ];
+    let observation = json!({
+        "uuid": obs,
+        "title": line(&format!("{} fails on {resource}", i.check_id)),
+        "description": format!("The check `{}` has failed on `{resource}` since {}.", i.check_id, rfc3339(i.opened)),
+        "methods": ["TEST"],
+        "types": ["finding"],
+        "collected": rfc3339(i.opened),
+    });
+    let risk_doc = json!({
+        "uuid": risk,
+        "title": line(&format!("{} on {resource}", i.check_id)),
+        "description": format!("A {} severity failure of `{}` on `{resource}`, owned by {}.", i.severity.as_str(), i.check_id, i.owner),
+        "statement": format!("Open since {}; the action plan's deadline is {}{}.", rfc3339(i.opened), rfc3339(i.deadline), if overdue { ", already past" } else { "" }),
+        "status": "open",
+        "deadline": rfc3339(i.deadline),
+        "related-observations": [{"observation-uuid": obs}],
+    });
+    let item_doc = json!({
+        "uuid": item,
+        "title": line(&format!("Fix {} on {resource}", i.check_id)),
+        "description": format!("Owner {}: fix `{}` on `{resource}` by {}.", i.owner, i.check_id, rfc3339(i.deadline)),
+        "props": props,
+        "related-observations": [{"observation-uuid": obs}],
+        "related-risks": [{"risk-uuid": risk}],
+    });
+    [observation, risk_doc, item_doc]
+}
+
+/// Writes the Plan of Action and Milestones: one item, risk and observation per failing
+/// interval still open (at `end`, the period's end), with its deadline and owner; one
+/// interval at a time, so a large company's thousands of open findings are never one value.
+pub fn write_poam<W: Write>(
+    mut out: W,
+    open: &[Interval],
+    title: &str,
+    end: i64,
+    identity: &str,
+) -> io::Result<W> {
+    let open: Vec<&Interval> = open.iter().filter(|i| i.fixed.is_none()).collect();
+    let head = json!({
         "uuid": uuid_of(&format!("poam/{identity}")),
         "metadata": metadata(title, &rfc3339(end)),
         "system-id": {"identifier-type": NS, "id": "posture"},
-        "poam-items": items,
     });
-    if !observations.is_empty() {
-        doc["observations"] = Value::Array(observations);
-        doc["risks"] = Value::Array(risks);
+    let head = serde_json::to_string(&head).map_err(io::Error::other)?;
+    out.write_all(b"{\"plan-of-action-and-milestones\":")?;
+    out.write_all(head.trim_end_matches('}').as_bytes())?;
+    if open.is_empty() {
+        // OSCAL wants at least one item: say that nothing is open
+        let none = json!({
+            "uuid": uuid_of(&format!("poam-item/none/{identity}")),
+            "title": "No open finding",
+            "description": "No failing finding was open at the end of the period.",
+        });
+        out.write_all(b",\"poam-items\":[")?;
+        serde_json::to_writer(&mut out, &none).map_err(io::Error::other)?;
+        out.write_all(b"]}}\n")?;
+        return Ok(out);
     }
-    json!({ "plan-of-action-and-milestones": doc })
+    let sections = [(0, "observations"), (1, "risks"), (2, "poam-items")];
+    for (part, name) in sections {
+        out.write_all(format!(",\"{name}\":[").as_bytes())?;
+        for (n, i) in open.iter().enumerate() {
+            if n > 0 {
+                out.write_all(b",")?;
+            }
+            let parts = poam_parts(i, end);
+            serde_json::to_writer(&mut out, &parts[part]).map_err(io::Error::other)?;
+        }
+        out.write_all(b"]")?;
+    }
+    out.write_all(b"}}\n")?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -482,6 +513,45 @@ mod tests {
             middle
                 .iter()
                 .any(|t| t.contains("1 findings as at the previous run"))
+        );
+    }
+
+    #[test]
+    fn the_plan_lists_open_intervals_and_says_so_when_none_is_open() {
+        use crate::report::remediation::{Outcome, summarize};
+        let open = Interval {
+            check_id: "iam.admin-mfa".into(),
+            domain: "iam".into(),
+            account: Some("111".into()),
+            resource_kind: "principal".into(),
+            resource_id: "alice".into(),
+            severity: Severity::High,
+            owner: "sec".into(),
+            opened_run: 0,
+            opened: 0,
+            deadline: 30 * 86_400,
+            fixed: None,
+            outcome: Outcome::OpenOverdue,
+        };
+        assert_eq!(summarize(std::slice::from_ref(&open)).all.open_overdue, 1);
+        let doc: Value = serde_json::from_slice(
+            &write_poam(Vec::new(), &[open], "t", 40 * 86_400, "x").expect("write"),
+        )
+        .expect("JSON");
+        let plan = &doc["plan-of-action-and-milestones"];
+        assert_eq!(plan["poam-items"].as_array().map(Vec::len), Some(1));
+        assert_eq!(plan["risks"][0]["deadline"], "1970-01-31T00:00:00Z");
+        assert!(
+            plan["poam-items"][0]["props"]
+                .to_string()
+                .contains("\"overdue\"")
+        );
+        let none: Value =
+            serde_json::from_slice(&write_poam(Vec::new(), &[], "t", 0, "x").expect("write"))
+                .expect("JSON");
+        assert_eq!(
+            none["plan-of-action-and-milestones"]["poam-items"][0]["title"],
+            "No open finding"
         );
     }
 

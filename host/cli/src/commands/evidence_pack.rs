@@ -224,9 +224,11 @@ fn write_pack(
         .filter(|i| i.opened <= period.end && i.fixed.is_none_or(|(_, at, _)| at >= period.start))
         .collect();
     let summary = summarize(&intervals);
-    pack.json(
-        "findings-history.json",
-        &remediation_doc(&period, &intervals, &summary),
+    write_findings_history(
+        pack.create("findings-history.json")?,
+        &period,
+        &intervals,
+        &summary,
     )?;
     pack.write("findings-history.csv", &intervals_csv(&intervals, &period)?)?;
     let trend = privileges.finish().within(period.start, period.end);
@@ -238,15 +240,15 @@ fn write_pack(
         .filter(|i| i.fixed.is_none())
         .cloned()
         .collect();
-    pack.json(
-        "poam.json",
-        &oscal::poam(
-            &open,
-            &format!("Plan of action and milestones at {}", rfc3339(period.end)),
-            period.end,
-            &identity,
-        ),
-    )?;
+    let poam = pack.create("poam.json")?;
+    oscal::write_poam(
+        poam,
+        &open,
+        &format!("Plan of action and milestones at {}", rfc3339(period.end)),
+        period.end,
+        &identity,
+    )?
+    .flush()?;
     let receipts = {
         let mut buf = Vec::new();
         store.export_receipts(&mut buf)?;
@@ -285,6 +287,36 @@ fn write_pack(
         intervals: intervals.len(),
         open: open.len(),
     })
+}
+
+/// `findings-history.json`: the document of `evidence remediation --format json`, written one
+/// interval at a time.
+fn write_findings_history(
+    mut out: impl Write,
+    period: &Period,
+    intervals: &[Interval],
+    summary: &posture::report::remediation::Summary,
+) -> Result<()> {
+    let mut head = remediation_doc(period, &[], summary);
+    let summary = head
+        .as_object_mut()
+        .and_then(|o| o.remove("summary"))
+        .unwrap_or_default();
+    if let Some(o) = head.as_object_mut() {
+        o.remove("intervals");
+    }
+    let head = serde_json::to_string(&head)?;
+    out.write_all(head.trim_end_matches('}').as_bytes())?;
+    out.write_all(b",\"intervals\":[")?;
+    for (n, i) in intervals.iter().enumerate() {
+        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut out, &interval_json(i, &period.runs))?;
+    }
+    out.write_all(b"\n],\"summary\":")?;
+    serde_json::to_writer(&mut out, &summary)?;
+    out.write_all(b"}\n")?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The findings history as CSV: one row per failing interval.

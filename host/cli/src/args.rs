@@ -230,9 +230,9 @@ pub(crate) enum EvidenceCommand {
         format: TimelineFormat,
     },
     /// The evidence pack: a directory (or a .zip / .tar.gz archive when the name says so)
-    /// with index.html, the timeline and findings history as CSV and JSON, the receipts of
-    /// every run in the period, the first and last reports, and OSCAL assessment results and
-    /// plan of action and milestones (docs/evidence.md).
+    /// with index.html, the timeline and findings history as CSV and JSON, the chain of
+    /// receipts of every recorded run, the period's first and last reports, and OSCAL
+    /// assessment results and plan of action and milestones (docs/evidence.md).
     Export {
         #[command(flatten)]
         period: PeriodArgs,

@@ -283,6 +283,24 @@ print(len(ar.results), len(poam.poam_items), states.count("satisfied"), states.c
     assert_eq!(out.matches("VALID: Model").count(), 2, "{out}");
 }
 
+/// A pack with no run in its period: still valid OSCAL, saying so; what was open before it
+/// stays in the plan.
+fn assert_oscal_valid_empty(pack: &Path) {
+    let ar: Value =
+        serde_json::from_slice(&std::fs::read(pack.join("assessment-results.json")).expect("ar"))
+            .expect("json");
+    assert_eq!(
+        ar["assessment-results"]["results"][0]["title"],
+        "No recorded run in the period"
+    );
+    let poam: Value = serde_json::from_slice(&std::fs::read(pack.join("poam.json")).expect("poam"))
+        .expect("json");
+    // what was failing at the last run before the period is still open as far as anyone
+    // can tell: the plan keeps it
+    let items = poam["plan-of-action-and-milestones"]["poam-items"].to_string();
+    assert!(items.contains(year::DEPARTED), "{items}");
+}
+
 /// The pack's page in headless Chromium: the planted events are in the DOM it built.
 fn assert_page_shows_the_year(pack: &Path) {
     let page = pack.join("index.html");
@@ -434,6 +452,33 @@ fn the_planted_year_on_sqlite_and_postgres() {
         items.contains(year::DEPARTED) && items.contains("\"overdue\""),
         "{items}"
     );
+
+    // a period after the last run: no run in it, said, never a crash
+    let html = env.ok(
+        &sqlite,
+        &[
+            "evidence",
+            "timeline",
+            "--from",
+            "2028-01-01",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(html.contains("No recorded run in the period"), "{html}");
+    let later = packs.join("later");
+    env.ok(
+        &sqlite,
+        &[
+            "evidence",
+            "export",
+            "--from",
+            "2028-01-01",
+            "-o",
+            &later.to_string_lossy(),
+        ],
+    );
+    assert_oscal_valid_empty(&later);
 
     // archives hold the same files; an existing output is refused
     for name in ["pack.zip", "pack.tar.gz"] {

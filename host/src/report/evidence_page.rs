@@ -48,7 +48,7 @@ const STRIP_H: f64 = 14.0;
 /// A control's state over the period as one SVG strip: a rectangle per stretch a run's
 /// state held, and a dashed one for unevidenced time.
 fn strip(t: &Timeline, c: &ControlTimeline) -> Markup {
-    let (start, end) = (t.start, t.end);
+    let (start, end) = (t.start, t.end.max(t.start));
     let length = (end - start).max(1) as f64;
     let hold = t.cadence_days * 86_400;
     let x = |at: i64| ((at.clamp(start, end) - start) as f64 / length * STRIP_W).max(0.0);
@@ -220,7 +220,7 @@ fn remediation_section(intervals: &[Interval], summary: &Summary, runs: &[String
 fn privileges_section(p: &EvidencePage<'_>, trend: &Trend) -> Markup {
     const W: f64 = 640.0;
     const H: f64 = 160.0;
-    let (start, end) = (p.timeline.start, p.timeline.end);
+    let (start, end) = (p.timeline.start, p.timeline.end.max(p.timeline.start));
     let length = (end - start).max(1) as f64;
     let max = trend
         .accounts

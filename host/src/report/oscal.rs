@@ -74,6 +74,12 @@ fn metadata(title: &str, last_modified: &str) -> Value {
     })
 }
 
+/// A serialised JSON object without its closing brace, to append members to.
+fn object_head(text: &str) -> io::Result<&str> {
+    text.strip_suffix('}')
+        .ok_or_else(|| io::Error::other("a JSON object ends with `}`"))
+}
+
 /// Writes `assessment-results.json` one run at a time.
 pub struct AssessmentResultsWriter<'c, W: Write> {
     out: W,
@@ -106,7 +112,7 @@ impl<'c, W: Write> AssessmentResultsWriter<'c, W> {
         let head = serde_json::to_string(&head).map_err(io::Error::other)?;
         // the object without its closing brace, then the results array
         out.write_all(b"{\"assessment-results\":")?;
-        out.write_all(head.trim_end_matches('}').as_bytes())?;
+        out.write_all(object_head(&head)?.as_bytes())?;
         out.write_all(b",\"results\":[")?;
         Ok(AssessmentResultsWriter {
             out,
@@ -142,16 +148,16 @@ impl<'c, W: Write> AssessmentResultsWriter<'c, W> {
     }
 
     /// Ends the document (the back matter says what the assessment plan is) and returns the
-    /// writer.
-    pub fn finish(mut self) -> io::Result<W> {
+    /// writer. `start` is the period's start, for the result that says nothing was assessed.
+    pub fn finish(mut self, start: &str) -> io::Result<W> {
         if self.results == 0 {
             // OSCAL requires at least one result: say that nothing was assessed
             let empty = json!({
                 "uuid": uuid_of("result/none"),
                 "title": "No recorded run in the period",
                 "description": "No run was recorded in the period: nothing shows that any control operated.",
-                "start": "1970-01-01T00:00:00Z",
-                "reviewed-controls": {"control-selections": [{"include-controls": []}]},
+                "start": start,
+                "reviewed-controls": {"control-selections": [{"description": "No control was assessed."}]},
             });
             serde_json::to_writer(&mut self.out, &empty).map_err(io::Error::other)?;
         }
@@ -189,9 +195,10 @@ fn result_of(
     let mut observations = Vec::new();
     // check id → observation uuids
     let mut by_check: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let known: HashSet<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
     let mut passes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut same: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &report.findings {
+    for (index, f) in report.findings.iter().enumerate() {
         if f.status == Status::Pass {
             *passes.entry(f.check_id.as_str()).or_insert(0) += 1;
             continue;
@@ -202,8 +209,9 @@ fn result_of(
         }
         let status = f.status.as_str();
         let resource = resource_name(f);
+        // the index keeps two identical findings of one report apart
         let id = uuid_of(&format!(
-            "observation/{run_id}/{}/{resource}/{status}/{}",
+            "observation/{run_id}/{index}/{}/{resource}/{status}/{}",
             f.check_id, f.message
         ));
         let evidence: Vec<Value> = f
@@ -268,10 +276,12 @@ fn result_of(
     }
     let mut reviewed = Vec::new();
     let mut findings = Vec::new();
+    // controls named by plugins but absent from the catalogue stay in the timeline only:
+    // their ids are not the framework's, so they are not OSCAL control ids
     for c in roll
         .controls
         .iter()
-        .filter(|c| c.state != ControlState::NotCovered)
+        .filter(|c| c.state != ControlState::NotCovered && known.contains(c.id.as_str()))
     {
         let oscal_id = control_id(&c.id);
         reviewed.push(json!({"control-id": oscal_id}));
@@ -321,8 +331,12 @@ fn result_of(
         "start": report.now,
         "end": report.now,
         "props": [prop("run", run_id)],
-        "reviewed-controls": {"control-selections": [{"include-controls": reviewed}]},
     });
+    result["reviewed-controls"] = if reviewed.is_empty() {
+        json!({"control-selections": [{"description": "No control of the framework had an automated check at this run."}]})
+    } else {
+        json!({"control-selections": [{"include-controls": reviewed}]})
+    };
     if !observations.is_empty() {
         result["observations"] = Value::Array(observations);
     }
@@ -403,7 +417,7 @@ pub fn write_poam<W: Write>(
     });
     let head = serde_json::to_string(&head).map_err(io::Error::other)?;
     out.write_all(b"{\"plan-of-action-and-milestones\":")?;
-    out.write_all(head.trim_end_matches('}').as_bytes())?;
+    out.write_all(object_head(&head)?.as_bytes())?;
     if open.is_empty() {
         // OSCAL wants at least one item: say that nothing is open
         let none = json!({
@@ -463,7 +477,7 @@ mod tests {
             w.add(&format!("run-{n}"), r, n == 0 || n + 1 == reports.len())
                 .expect("write");
         }
-        let bytes = w.finish().expect("write");
+        let bytes = w.finish("2026-01-01T00:00:00Z").expect("write");
         serde_json::from_slice(&bytes).expect("valid JSON")
     }
 

@@ -289,7 +289,10 @@ impl<'c> TimelineTracker<'c> {
                         .extend(checks.into_iter().map(str::to_string));
                     interval.resources.extend(resources);
                 }
-            } else if open && let Some(i) = track.failing.last_mut() {
+            } else if open
+                && closes(c.state)
+                && let Some(i) = track.failing.last_mut()
+            {
                 i.ended = Some((run, now));
             }
             for w in waived.remove(c.id.as_str()).unwrap_or_default() {
@@ -323,8 +326,12 @@ impl<'c> TimelineTracker<'c> {
             let share_passing = if length > 0 {
                 Some(seconds.get("passing").copied().unwrap_or(0) as f64 / length as f64)
             } else {
-                runs.last()
-                    .map(|r| f64::from(u8::from(r.state == ControlState::Passing)))
+                // an instant: passing if the last run passed and its evidence still holds
+                runs.last().map(|r| {
+                    f64::from(u8::from(
+                        r.state == ControlState::Passing && start - r.now <= hold,
+                    ))
+                })
             };
             let failing = track
                 .failing
@@ -357,6 +364,17 @@ impl<'c> TimelineTracker<'c> {
             controls,
         }
     }
+}
+
+/// Whether a run in `state` ends a failing interval: the failures are gone (passing), all
+/// accepted (accepted-risk), or the checks ran and found nothing left to evaluate. Missing
+/// evidence (`incomplete`: a plugin failed or findings were not evaluable) and a check that
+/// no longer runs (`not-covered`) never end one: absence of evidence is not a fix.
+fn closes(state: ControlState) -> bool {
+    matches!(
+        state,
+        ControlState::Passing | ControlState::AcceptedRisk | ControlState::NoEvidence
+    )
 }
 
 /// Seconds of `start..end` in each state: a run's state holds until the next run, for at
@@ -493,6 +511,22 @@ mod tests {
         );
         assert_eq!(c.failing.len(), 2, "fail, pass, fail: two intervals");
         assert_eq!(c.failing[1].last_run, 3);
+    }
+
+    #[test]
+    fn missing_evidence_does_not_end_a_failing_interval() {
+        let mut blind = at(5, &[Status::NotEvaluable]);
+        blind.now = crate::report::rfc3339(5 * DAY);
+        let reports = [at(0, &[Status::Fail]), blind, at(10, &[Status::Pass])];
+        let t = timeline(&reports, 0, 20, Cadence::Days(30));
+        let c = cc61(&t);
+        assert_eq!(c.runs[1].state, ControlState::Incomplete);
+        assert_eq!(c.failing.len(), 1);
+        assert_eq!(
+            c.failing[0].ended,
+            Some((2, 10 * DAY)),
+            "ended by the pass, not by the run that could not tell"
+        );
     }
 
     #[test]

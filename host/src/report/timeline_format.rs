@@ -14,12 +14,13 @@ use std::fmt::Write as _;
 pub const TIMELINE_SCHEMA: &str = "posture.timeline/v1";
 
 /// States in the order a summary lists them, then the unevidenced time.
-const STATES: [&str; 6] = [
+const STATES: [&str; 7] = [
     "passing",
     "failing",
     "accepted-risk",
     "incomplete",
     "no-evidence",
+    "not-covered",
     UNEVIDENCED,
 ];
 
@@ -52,7 +53,7 @@ fn resource(r: &super::timeline::ResourceKey) -> String {
 /// One line describing a failing interval: from which run to which, checks, resources.
 pub fn interval_line(i: &FailingInterval, runs: &[String], max_resources: usize) -> String {
     let end = match i.ended {
-        Some((n, at)) => format!("fixed at {} ({})", day(at), run_id(runs, n)),
+        Some((n, at)) => format!("ended at {} ({})", day(at), run_id(runs, n)),
         None => "still failing at the end".to_string(),
     };
     let shown: Vec<String> = i
@@ -157,7 +158,7 @@ impl Timeline {
 
     /// Markdown rendering: one table of every control, then the failing intervals.
     pub fn to_markdown(&self, runs: &[String], runs_in_period: usize) -> String {
-        let cell = |t: &str| printable(t).replace('|', "\\|");
+        let cell = |t: &str| printable(t).replace('\\', "\\\\").replace('|', "\\|");
         let mut s = format!(
             "# Control timeline: {}\n\n{} to {}, {} runs in the period; a run's evidence holds {} days. {} of {} controls have automated checks.\n\n",
             self.name,

@@ -117,7 +117,8 @@ pub(crate) fn list_runs(period: &PeriodArgs) -> Result<(Store, Period)> {
     }
     runs.sort();
     let start = from.or(runs.first().map(|r| r.0)).unwrap_or(0);
-    let end = to.or(runs.last().map(|r| r.0)).unwrap_or(start);
+    // a period whose --from is after the last run ends where it starts: it has no run
+    let end = to.or(runs.last().map(|r| r.0)).unwrap_or(start).max(start);
     let in_period = runs.iter().filter(|r| r.0 >= start).count();
     Ok((
         store,

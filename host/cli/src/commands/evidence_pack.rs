@@ -130,10 +130,16 @@ pub(crate) fn export(period_args: &PeriodArgs, promise: &PromiseArgs, out: &Path
             return Err(e);
         }
     };
-    match packing {
-        Packing::Directory => {}
-        Packing::Zip => archive_zip(&dir, &pack.files, out)?,
-        Packing::TarGz => archive_tar_gz(&dir, &pack.files, out)?,
+    let archived = match packing {
+        Packing::Directory => Ok(()),
+        Packing::Zip => archive_zip(&dir, &pack.files, out),
+        Packing::TarGz => archive_tar_gz(&dir, &pack.files, out),
+    };
+    if let Err(e) = archived {
+        // neither a half-written archive nor the staging directory is left behind
+        let _ = fs::remove_file(out);
+        let _ = fs::remove_dir_all(&dir);
+        return Err(e);
     }
     if packing != Packing::Directory {
         fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
@@ -212,7 +218,7 @@ fn write_pack(
             eprintln!("read {} of {total} runs", n + 1);
         }
     }
-    oscal_results.finish()?.flush()?;
+    oscal_results.finish(&rfc3339(period.start))?.flush()?;
     let runs = period.run_ids();
     let timeline = timeline.finish(period.start, period.end);
     pack.json("timeline.json", &timeline.to_json(&runs, period.in_period))?;
@@ -306,7 +312,10 @@ fn write_findings_history(
         o.remove("intervals");
     }
     let head = serde_json::to_string(&head)?;
-    out.write_all(head.trim_end_matches('}').as_bytes())?;
+    let head = head
+        .strip_suffix('}')
+        .context("the findings history's head is a JSON object")?;
+    out.write_all(head.as_bytes())?;
     out.write_all(b",\"intervals\":[")?;
     for (n, i) in intervals.iter().enumerate() {
         out.write_all(if n == 0 { b"\n" } else { b",\n" })?;

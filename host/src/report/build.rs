@@ -236,6 +236,19 @@ pub(crate) mod test_support {
         }
     }
 
+    /// A waiver of `iam.admin-mfa` on every resource, owned by `sec`, far from expiry.
+    pub(crate) fn waiver() -> crate::model::Waiver {
+        crate::model::Waiver {
+            check: "iam.admin-mfa".into(),
+            resource: "*".into(),
+            account: None,
+            reason: "break-glass".into(),
+            owner: "sec".into(),
+            ticket: None,
+            expires: "2099-01-01".into(),
+        }
+    }
+
     /// A check of plugin `p`, domain `iam`, high severity, that ran (no counts).
     pub(crate) fn check_ran(id: &str) -> crate::report::CheckResult {
         crate::report::CheckResult {

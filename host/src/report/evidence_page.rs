@@ -9,8 +9,8 @@ use super::cadence::Gap;
 use super::compliance::ControlState;
 use super::privileges::{Subject, Trend};
 use super::remediation::{Figures, Interval, Summary};
-use super::timeline::{ControlTimeline, Timeline, UNEVIDENCED};
-use super::timeline_format::{covered, day, interval_line};
+use super::timeline::{ControlTimeline, Timeline, segments};
+use super::timeline_format::{covered, day, interval_line, percent};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::BTreeMap;
 
@@ -50,30 +50,17 @@ const STRIP_H: f64 = 14.0;
 fn strip(t: &Timeline, c: &ControlTimeline) -> Markup {
     let (start, end) = (t.start, t.end.max(t.start));
     let length = (end - start).max(1) as f64;
-    let hold = t.cadence_days * 86_400;
-    let x = |at: i64| ((at.clamp(start, end) - start) as f64 / length * STRIP_W).max(0.0);
-    let mut parts: Vec<(&str, i64, i64)> = Vec::new();
-    match c.runs.first() {
-        None => parts.push((UNEVIDENCED, start, end)),
-        Some(first) => parts.push((UNEVIDENCED, start, first.now)),
-    }
-    for (i, r) in c.runs.iter().enumerate() {
-        let next = c.runs.get(i + 1).map_or(end, |n| n.now);
-        let held = next.min(r.now.saturating_add(hold));
-        parts.push((r.state.as_str(), r.now, held));
-        parts.push((UNEVIDENCED, held, next));
-    }
+    let x = |at: i64| (at - start) as f64 / length * STRIP_W;
+    let parts = segments(&c.runs, start, end, t.cadence_days * 86_400);
     html! {
         svg class="strip" xmlns="http://www.w3.org/2000/svg" width=(STRIP_W) height=(STRIP_H)
             role="img" data-control=(c.id) {
             title { (c.id) ": state over the period" }
             @for (state, from, to) in parts {
-                @if x(to) - x(from) > 0.0 {
-                    rect class=(format!("st-{state}")) data-state=(state) data-from=(day(from.max(start)))
-                        data-to=(day(to.min(end))) x=(x(from)) y="1" width=(x(to) - x(from))
-                        height=(STRIP_H - 2.0) {
-                        title { (state) ", " (day(from.max(start))) " to " (day(to.min(end))) }
-                    }
+                rect class=(format!("st-{state}")) data-state=(state) data-from=(day(from))
+                    data-to=(day(to)) x=(x(from)) y="1" width=(x(to) - x(from))
+                    height=(STRIP_H - 2.0) {
+                    title { (state) ", " (day(from)) " to " (day(to)) }
                 }
             }
         }
@@ -96,10 +83,6 @@ fn legend() -> Markup {
             span { svg width="10" height="10" { rect class="st-unevidenced" width="10" height="10" {} } " unevidenced (no run within the cadence)" }
         }
     }
-}
-
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", s * 100.0))
 }
 
 fn timeline_section(p: &EvidencePage<'_>) -> Markup {

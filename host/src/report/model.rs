@@ -230,19 +230,7 @@ impl InputDigests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::build::test_support::{admin_mfa_finding as finding, report_of};
-
-    fn waiver() -> Waiver {
-        Waiver {
-            check: "iam.admin-mfa".into(),
-            resource: "*".into(),
-            account: None,
-            reason: "break-glass".into(),
-            owner: "sec".into(),
-            ticket: None,
-            expires: "2099-01-01".into(),
-        }
-    }
+    use crate::report::build::test_support::{admin_mfa_finding as finding, report_of, waiver};
 
     #[test]
     fn a_failure_fails_at_or_above_the_threshold_only() {

@@ -377,14 +377,20 @@ fn closes(state: ControlState) -> bool {
     )
 }
 
-/// Seconds of `start..end` in each state: a run's state holds until the next run, for at
-/// most `hold` seconds; the rest is [`UNEVIDENCED`].
-fn weigh(runs: &[RunState], start: i64, end: i64, hold: i64) -> BTreeMap<&'static str, i64> {
-    let mut seconds: BTreeMap<&'static str, i64> = BTreeMap::new();
+/// The stretches of `start..end` a control spent in each state, in time order: a run's
+/// state holds until the next run, for at most `hold` seconds; the rest, and the time before
+/// the first run, is [`UNEVIDENCED`]. Each stretch is clipped to the period and not empty.
+pub fn segments(
+    runs: &[RunState],
+    start: i64,
+    end: i64,
+    hold: i64,
+) -> Vec<(&'static str, i64, i64)> {
+    let mut out = Vec::new();
     let mut add = |key: &'static str, from: i64, to: i64| {
         let (from, to) = (from.max(start), to.min(end));
         if to > from {
-            *seconds.entry(key).or_insert(0) += to - from;
+            out.push((key, from, to));
         }
     };
     match runs.first() {
@@ -397,6 +403,15 @@ fn weigh(runs: &[RunState], start: i64, end: i64, hold: i64) -> BTreeMap<&'stati
         add(r.state.as_str(), r.now, held);
         add(UNEVIDENCED, held, next);
     }
+    out
+}
+
+/// Seconds of `start..end` in each state and [`UNEVIDENCED`] (see [`segments`]).
+fn weigh(runs: &[RunState], start: i64, end: i64, hold: i64) -> BTreeMap<&'static str, i64> {
+    let mut seconds: BTreeMap<&'static str, i64> = BTreeMap::new();
+    for (key, from, to) in segments(runs, start, end, hold) {
+        *seconds.entry(key).or_insert(0) += to - from;
+    }
     seconds
 }
 
@@ -404,7 +419,7 @@ fn weigh(runs: &[RunState], start: i64, end: i64, hold: i64) -> BTreeMap<&'stati
 mod tests {
     use super::*;
     use crate::model::Severity;
-    use crate::report::build::test_support::{admin_mfa_finding, check_ran, report_of};
+    use crate::report::build::test_support::{admin_mfa_finding, check_ran, report_of, waiver};
     use crate::report::cadence::NamedCadence;
     use crate::report::compliance::{Framework, catalog};
 
@@ -532,15 +547,7 @@ mod tests {
     #[test]
     fn uncovered_controls_stay_listed_and_waivers_in_force_are_kept() {
         let mut r = at(0, &[Status::Fail]);
-        r.findings[0].waiver = Some(crate::model::Waiver {
-            check: "iam.admin-mfa".into(),
-            resource: "*".into(),
-            account: None,
-            reason: "break-glass".into(),
-            owner: "sec".into(),
-            ticket: None,
-            expires: "2099-01-01".into(),
-        });
+        r.findings[0].waiver = Some(waiver());
         let t = timeline(&[r], 0, 10, Cadence::default());
         let c = cc61(&t);
         assert_eq!(c.runs[0].state, ControlState::AcceptedRisk);

@@ -29,11 +29,13 @@ pub fn day(t: i64) -> String {
     rfc3339(t).chars().take(10).collect()
 }
 
-fn days(seconds: i64) -> f64 {
+/// Seconds as days, to one decimal.
+pub fn days(seconds: i64) -> f64 {
     (seconds as f64 / 86_400.0 * 10.0).round() / 10.0
 }
 
-fn percent(share: Option<f64>) -> String {
+/// A share as a percentage with one decimal; `-` when unknown.
+pub fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", s * 100.0))
 }
 

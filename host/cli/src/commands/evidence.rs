@@ -15,6 +15,7 @@ use posture::report::privileges::{Subject, Trend, TrendTracker};
 use posture::report::remediation::{Interval, Summary, Tracker, summarize};
 use posture::report::sanitize::printable;
 use posture::report::timeline::TimelineTracker;
+use posture::report::timeline_format::{day, days};
 use posture_history::{RunRef, Store};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -353,14 +354,6 @@ pub(crate) fn interval_json(
     })
 }
 
-fn days(seconds: i64) -> f64 {
-    (seconds as f64 / 86_400.0 * 10.0).round() / 10.0
-}
-
-fn day(t: i64) -> String {
-    posture::report::rfc3339(t).chars().take(10).collect()
-}
-
 fn text(period: &Period, intervals: &[Interval], summary: &Summary) -> String {
     let mut s = heading("time to remediate", period);
     if period.runs.is_empty() {
@@ -445,14 +438,13 @@ pub(crate) fn gaps_doc(
             (account.clone(), list.into())
         })
         .collect();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "from": posture::report::rfc3339(period.start),
         "to": posture::report::rfc3339(period.end),
         "runs_in_period": period.in_period,
         "cadence_days": cadence.days(),
         "gaps": accounts,
-    });
-    doc
+    })
 }
 
 /// The JSON document of `evidence privileges`.
@@ -496,15 +488,14 @@ pub(crate) fn privileges_doc(period: &Period, trend: &Trend) -> serde_json::Valu
         .iter()
         .map(|(a, first, last)| serde_json::json!({"account": a, "first": first, "last": last}))
         .collect();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "from": posture::report::rfc3339(period.start),
         "to": posture::report::rfc3339(period.end),
         "runs_in_period": period.in_period,
         "accounts": accounts,
         "changes": changes,
         "rising": rising,
-    });
-    doc
+    })
 }
 
 /// The JSON document of `evidence remediation`.

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::schema::{self, META_TABLE, MIGRATIONS, SCHEMA_VERSION};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a recorder waits for another one holding the write lock.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
@@ -53,8 +53,8 @@ pub(crate) fn open(path: &Path, read_only: bool) -> Result<SqliteBackend> {
     // Reading the schema is the first access: a file that is not a database fails here.
     let tables = table_names(&conn).map_err(err)?;
     if !read_only {
-        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
-            Ok(_) => {}
+        match use_wal(&conn) {
+            Ok(()) => {}
             Err(e) if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) => {}
             Err(e) => return Err(err(e)),
         }
@@ -64,6 +64,32 @@ pub(crate) fn open(path: &Path, read_only: bool) -> Result<SqliteBackend> {
     let mut backend = SqliteBackend { conn, location };
     backend.migrate(&tables, read_only)?;
     Ok(backend)
+}
+
+/// Switches the store to the WAL journal unless it is there already.
+///
+/// SQLite answers the switch with "database is locked" at once, without waiting through the
+/// busy timeout, when another process is switching the same new file at the same moment (eight
+/// recorders starting on a store that does not exist yet), so the switch is retried here for
+/// up to [`BUSY_TIMEOUT`]. A store already in WAL mode is only read, never locked.
+fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = Instant::now();
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -178,3 +178,28 @@ fn a_directory_or_a_missing_parent_is_an_error_not_a_panic() {
     let missing = fx.dir.path().join("no/such/dir/history.db");
     assert!(Store::open(&missing.display().to_string()).is_err());
 }
+
+/// Recorders that start together on a store that does not exist yet all open it: the first
+/// ones race to create the file and switch it to WAL, and SQLite refuses that switch at once
+/// ("database is locked", no busy wait) to all but one (seen in CI once in a few hundred
+/// starts of eight processes). Sixteen threads on a fresh file, forty times.
+#[test]
+fn simultaneous_first_opens_all_succeed() {
+    for _ in 0..40 {
+        let fx = Sqlite::new();
+        let barrier = std::sync::Barrier::new(16);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..16)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        Store::open_sqlite(&fx.path).map(|_| ())
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().unwrap().unwrap();
+            }
+        });
+    }
+}

@@ -277,6 +277,7 @@ mod tests {
                 default: ParamValue::Integer(90),
             }],
             reads: vec![],
+            providers: vec![],
         }
     }
 

@@ -1,6 +1,8 @@
-//! Declaring checks and the plugin: [`Check`] couples a check's metadata with its function;
-//! [`Plugin`] is the one place that lists the plugin's identity and checks.
+//! Declaring checks and the plugin: [`Check`] couples a check's metadata (and the providers
+//! it applies to) with its function; [`Plugin`] is the one place that lists the plugin's
+//! identity and checks.
 
+use crate::bindings::exports::posture::plugin::scope::CheckScope;
 use crate::bindings::posture::plugin::types::*;
 use crate::context::Context;
 use crate::snapshot::{Absent, Snapshot};
@@ -45,6 +47,9 @@ pub type CheckFn = fn(&Context, &Snapshot) -> CheckResult;
 pub struct Check {
     /// The metadata reported by `describe`.
     pub metadata: CheckMetadata,
+    /// The providers the check applies to, reported by the `scope` export; empty: every
+    /// provider.
+    pub providers: Vec<String>,
     /// The evaluation.
     pub run: CheckFn,
 }
@@ -75,6 +80,7 @@ impl Check {
                 params: Vec::new(),
                 reads: Vec::new(),
             },
+            providers: Vec::new(),
             run,
         }
     }
@@ -139,6 +145,20 @@ impl Check {
         for k in kinds {
             if !self.metadata.reads.contains(k) {
                 self.metadata.reads.push(*k);
+            }
+        }
+        self
+    }
+
+    /// The providers the check applies to, as in `account.provider` (`aws`, `m365`,
+    /// `google-workspace`, `github`, …), for a check that only makes sense for some. On a
+    /// snapshot with no account of any of them, the host reports the check once as not
+    /// applicable instead of running it. Leave it out for a check that applies to every
+    /// provider.
+    pub fn providers(mut self, providers: &[&str]) -> Check {
+        for p in providers {
+            if !self.providers.iter().any(|q| q == p) {
+                self.providers.push(p.to_string());
             }
         }
         self
@@ -244,6 +264,19 @@ impl Plugin {
         }
     }
 
+    /// The providers of every check that declares some (what the `scope` export returns);
+    /// checks that declare none apply to every provider and are left out.
+    pub fn scope(&self) -> Vec<CheckScope> {
+        self.checks
+            .iter()
+            .filter(|c| !c.providers.is_empty())
+            .map(|c| CheckScope {
+                check: c.metadata.id.clone(),
+                providers: c.providers.clone(),
+            })
+            .collect()
+    }
+
     /// Runs the requested checks against `snap` (what `evaluate` does in a component).
     pub fn evaluate(
         &self,
@@ -267,5 +300,41 @@ impl Plugin {
             out.extend(check.evaluate(&cx, snap));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nothing(_: &Context, _: &Snapshot) -> CheckResult {
+        Ok(Vec::new())
+    }
+
+    #[test]
+    fn the_scope_lists_the_checks_that_declare_providers_each_once() {
+        let plugin = Plugin::new("p", "1.0.0", "v")
+            .check(Check::new("iam.everywhere", nothing))
+            .check(
+                Check::new("sharing.s3", nothing)
+                    .providers(&["aws"])
+                    .providers(&["aws"]),
+            )
+            .check(Check::new("iam.tenant", nothing).providers(&["m365", "google-workspace"]));
+        assert_eq!(
+            plugin.scope(),
+            vec![
+                CheckScope {
+                    check: "sharing.s3".into(),
+                    providers: vec!["aws".into()],
+                },
+                CheckScope {
+                    check: "iam.tenant".into(),
+                    providers: vec!["m365".into(), "google-workspace".into()],
+                },
+            ]
+        );
+        let unscoped = Plugin::new("p", "1.0.0", "v").check(Check::new("iam.a", nothing));
+        assert!(unscoped.scope().is_empty());
     }
 }

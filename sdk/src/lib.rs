@@ -33,6 +33,7 @@
 //!             .severity(Severity::High)
 //!             .soc2("CC6.1")
 //!             .reads(&[EntityKind::Principals]),
+//!         // A check of one provider's settings would also say `.providers(&["aws"])`.
 //!     )
 //! }
 //! posture_sdk::export_plugin!(plugin);
@@ -61,7 +62,7 @@ pub mod testing;
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "check-plugin",
+        world: "check-plugin-scoped",
         pub_export_macro: true,
         export_macro_name: "__export_check_plugin",
         default_bindings_module: "posture_sdk::bindings",
@@ -69,6 +70,7 @@ pub mod bindings {
     });
 }
 
+pub use bindings::exports::posture::plugin::scope::CheckScope;
 pub use bindings::posture::plugin::types::*;
 pub use check::{Check, CheckError, CheckFn, CheckResult, Plugin};
 pub use context::Context;
@@ -85,6 +87,7 @@ pub const CONTRACT_VERSION: &str = "0.2.0";
 
 /// Everything a check author needs, in one import.
 pub mod prelude {
+    pub use crate::bindings::exports::posture::plugin::scope::CheckScope;
     pub use crate::bindings::posture::plugin::types::*;
     pub use crate::check::{Check, CheckError, CheckResult, Plugin};
     pub use crate::context::Context;

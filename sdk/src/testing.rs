@@ -172,6 +172,19 @@ pub fn metadata_problems(plugin: &Plugin) -> Vec<String> {
         if m.reads.is_empty() {
             out.push(format!("{}: declares no entity kinds read", m.id));
         }
+        for p in &c.providers {
+            let id_like = !p.is_empty()
+                && p.len() <= 64
+                && p.chars().all(|ch| {
+                    ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '-' | '_' | '.')
+                });
+            if !id_like {
+                out.push(format!(
+                    "{}: provider `{p}` is not a lowercase provider id such as `aws`",
+                    m.id
+                ));
+            }
+        }
     }
     out
 }

@@ -96,6 +96,18 @@ pub fn bad_metadata_plugin() -> PathBuf {
     component("tests/plugins/bad-metadata")
 }
 
+/// The test plugin whose `scope` export names an undeclared check, from
+/// `tests/plugins/bad-scope`.
+pub fn bad_scope_plugin() -> PathBuf {
+    component("tests/plugins/bad-scope")
+}
+
+/// The impostor that claims `iam.admin-mfa` under its own name `vendor-mfa`, from
+/// `tests/plugins/impostor-check`: a plugin of the plain `check-plugin` world (no `scope`).
+pub fn impostor_check_plugin() -> PathBuf {
+    component("tests/plugins/impostor-check")
+}
+
 /// The WASI probe test plugin (built for wasm32-wasip2), from `tests/plugins/wasi-probe`.
 pub fn wasi_probe_plugin() -> PathBuf {
     component("tests/plugins/wasi-probe")

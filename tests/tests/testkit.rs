@@ -52,6 +52,22 @@ fn a_wrong_expectation_fails_with_a_diff() {
 }
 
 #[test]
+fn a_case_without_an_account_of_the_checks_provider_says_it_is_not_applicable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = std::fs::read_to_string(root().join("plugins/backup/cases/recency.json")).unwrap();
+    let elsewhere = case.replace(r#""provider": "aws""#, r#""provider": "m365""#);
+    assert_ne!(case, elsewhere, "the case declares an AWS account");
+    std::fs::write(tmp.path().join("m365.json"), elsewhere).unwrap();
+    let outcomes = run("backup", tmp.path());
+    let text = render(&outcomes);
+    assert!(!outcomes[0].passed(), "{text}");
+    assert!(
+        text.contains("+ backup.recency is not applicable: it applies to aws, azure, gcp"),
+        "{text}"
+    );
+}
+
+#[test]
 fn malformed_cases_name_the_file_and_json_path() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -18,7 +18,10 @@
 //! ```
 //!
 //! `snapshot` is completed with `schema`, `captured_at` (= `now`) and, when it declares no
-//! accounts, one account `test` (provider `test`), so entities may omit `account`. `checks`
+//! accounts, one account `test` (provider `test`), so entities may omit `account`. A check
+//! scoped to some providers (`aws`, …) is not applicable to that account and does not run:
+//! such a case declares one account of the provider (`"accounts": [{ "id": "test",
+//! "provider": "aws" }]`), and the diff says so when it does not. `checks`
 //! defaults to every check of the plugin. Findings of the selected checks that `expect` does
 //! not list are failures unless `"exhaustive": false`.
 
@@ -302,6 +305,18 @@ pub fn run_cases(
         for p in &report.plugins {
             if let Some(e) = &p.error {
                 diff.push(format!("+ plugin {} failed: {}", p.name, e.message));
+            }
+        }
+        // A check the case expects findings of, set aside because the snapshot has no
+        // account of its providers: say why, rather than only "no such finding".
+        for c in &report.not_applicable {
+            if case.expect.iter().any(|e| e.check == c.id) {
+                diff.push(format!(
+                    "+ {} is not applicable: it applies to {}, and the snapshot has no account \
+                     of them (declare one in `snapshot.accounts`)",
+                    c.id,
+                    c.providers.join(", ")
+                ));
             }
         }
         diff.extend(compare(&case.expect, &report.findings, case.exhaustive));

@@ -523,3 +523,93 @@ fn the_default_store_sits_beside_the_configuration() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(Path::new(&env.tmp.path().join("posture-history.db")).exists());
 }
+
+/// Reading a store that does not exist (a mistyped path) is an error naming it, and leaves no
+/// empty store behind; recording creates it.
+#[test]
+fn reading_a_missing_store_is_an_error_and_creates_nothing() {
+    let env = Env::new();
+    let db = env.tmp.path().join("typo.db");
+    let db = db.to_str().expect("path");
+    for args in [
+        &["history", "list"][..],
+        &["history", "verify"],
+        &[
+            "evidence",
+            "timeline",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--framework",
+            "soc2",
+        ],
+    ] {
+        let out = env.posture(db, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("no run history at") && text(&out.stderr).contains(db),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!Path::new(db).exists(), "{args:?} created the store");
+    }
+    let out = env.record(db, NOW, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(env.posture(db, &["history", "list"]).status.code(), Some(0));
+}
+
+/// The example company's AWS accounts only, with their entities, written under `dir`.
+fn aws_only_example(dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(example_snapshot()).expect("example");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let obj = doc.as_object_mut().expect("object");
+    let aws: Vec<serde_json::Value> = obj["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter(|a| a["provider"] == "aws")
+        .cloned()
+        .collect();
+    let ids: Vec<serde_json::Value> = aws.iter().map(|a| a["id"].clone()).collect();
+    obj.insert("accounts".into(), serde_json::Value::Array(aws));
+    for (key, value) in obj.iter_mut() {
+        if let (false, serde_json::Value::Array(items)) = (key == "accounts", value) {
+            items.retain(|e| ids.contains(&e["account"]));
+        }
+    }
+    let path = dir.join("aws-only.json");
+    std::fs::write(&path, serde_json::to_vec(&doc).expect("json")).expect("write");
+    path
+}
+
+#[test]
+fn a_recorded_run_keeps_the_checks_that_were_not_applicable() {
+    let env = Env::new();
+    let db = env.tmp.path().join("h.db");
+    let db = db.to_str().expect("path");
+    let snap = aws_only_example(env.tmp.path());
+    let scan = env.record_snapshot(db, NOW, &snap, &[]);
+    assert_eq!(scan.status.code(), Some(0), "{}", text(&scan.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("report");
+    let listed: Vec<&str> = report["not_applicable"]
+        .as_array()
+        .expect("not_applicable")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(listed.contains(&"iam.tenant-mfa"), "{listed:?}");
+    assert_eq!(report["summary"]["not_applicable"], listed.len());
+    let show = env.posture(db, &["history", "show", "r-000001", "--format", "json"]);
+    assert_eq!(show.status.code(), Some(0), "{}", text(&show.stderr));
+    assert!(
+        show.stdout == scan.stdout,
+        "history show differs from the scan"
+    );
+    let summary = env.posture(db, &["history", "show", "latest"]);
+    assert!(
+        text(&summary.stdout).contains(&format!("{} not applicable;", listed.len())),
+        "{}",
+        text(&summary.stdout)
+    );
+}

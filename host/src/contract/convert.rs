@@ -4,8 +4,8 @@
 use super::bindings::wit;
 use super::entities::Account;
 use crate::model::{
-    CheckInfo, CheckRun, Control, EntityKind, Evidence, ParamSpec, ParamValue, PluginInfo,
-    RawFinding, ResourceRef, Severity, Status,
+    CheckInfo, CheckRun, CheckScope, Control, EntityKind, Evidence, ParamSpec, ParamValue,
+    PluginInfo, RawFinding, ResourceRef, Severity, Status,
 };
 
 /// The context of one evaluation: `now`, the snapshot's capture time and accounts, and the
@@ -152,9 +152,21 @@ pub fn plugin_info(i: wit::PluginInfo) -> PluginInfo {
                     })
                     .collect(),
                 reads: c.reads.into_iter().map(entity_kind).collect(),
+                providers: Vec::new(),
             })
             .collect(),
     }
+}
+
+/// The entries of a plugin's `scope` export.
+pub fn check_scopes(scopes: Vec<super::bindings::scope_exports::CheckScope>) -> Vec<CheckScope> {
+    scopes
+        .into_iter()
+        .map(|s| CheckScope {
+            check: s.check,
+            providers: s.providers,
+        })
+        .collect()
 }
 
 /// A finding's resource (tags are the host's to fill).

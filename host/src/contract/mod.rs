@@ -2,7 +2,8 @@
 //!
 //! - The contract version, read from `wit/world.wit` at build time and written nowhere else
 //!   in the host ([`CONTRACT_VERSION`]), and which plugin versions are compatible with it.
-//! - [`bindings`]: the one `bindgen!` of the host (the `check-plugin` world's exports).
+//! - [`bindings`]: the one `bindgen!` of the host (the exports of the `check-plugin-scoped`
+//!   world: `plugin`, and `scope` when a plugin has it).
 //! - [`entities`]: the snapshot entity types, one per WIT record or enum, lowered straight
 //!   into plugins.
 //! - [`convert`]: every conversion between WIT binding types and the host's model.
@@ -22,6 +23,9 @@ pub use host_api::{EntitySource, SnapshotHost};
 pub const CONTRACT_VERSION: &str = env!("POSTURE_CONTRACT_VERSION");
 /// The plugin interface a component must export, without its `@version` suffix.
 pub const PLUGIN_EXPORT: &str = "posture:plugin/plugin";
+/// The optional interface through which a plugin scopes its checks to providers, without its
+/// `@version` suffix.
+pub const SCOPE_EXPORT: &str = "posture:plugin/scope";
 /// The package prefix of the contract's interfaces.
 pub const CONTRACT_PACKAGE: &str = "posture:plugin/";
 
@@ -43,7 +47,7 @@ pub fn contract_compatible(v: &semver::Version) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::entities::*;
     use super::*;
     use crate::model::EntityKind;
@@ -117,16 +121,14 @@ mod tests {
         fn served_page(&mut self, _: Duration) {}
     }
 
-    /// A component that imports everything the `check-plugin` world imports, generated from
-    /// `wit/` itself: linking it proves that every snapshot function the host defines has
-    /// exactly the WIT type (records, field order, enums, options).
-    fn dummy_plugin() -> Vec<u8> {
+    /// A component of `world` generated from `wit/` itself, whose functions all trap: it
+    /// imports everything the world imports, so linking it proves that every snapshot function
+    /// the host defines has exactly the WIT type (records, field order, enums, options).
+    pub(crate) fn dummy_plugin(world: &str) -> Vec<u8> {
         let mut resolve = Resolve::new();
         let wit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wit");
         let (pkg, _) = resolve.push_dir(&wit).expect("wit/ parses");
-        let world = resolve
-            .select_world(&[pkg], Some("check-plugin"))
-            .expect("world");
+        let world = resolve.select_world(&[pkg], Some(world)).expect("world");
         let mut module = wit_component::dummy_module(
             &resolve,
             world,
@@ -153,7 +155,7 @@ mod tests {
         let engine = wasmtime::Engine::default();
         let mut linker: Linker<Nothing> = Linker::new(&engine);
         host_api::add_to_linker(&mut linker).expect("define the snapshot interface");
-        let component = Component::new(&engine, dummy_plugin()).expect("compile");
+        let component = Component::new(&engine, dummy_plugin("check-plugin")).expect("compile");
         let imports: Vec<String> = component
             .component_type()
             .imports(&engine)

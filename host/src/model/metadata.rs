@@ -93,6 +93,28 @@ pub struct CheckInfo {
     pub params: Vec<ParamSpec>,
     /// Entity kinds read.
     pub reads: Vec<EntityKind>,
+    /// Providers the check applies to (`aws`, `m365`, …), sorted, as the plugin's optional
+    /// `scope` export states them; empty: every provider. A scan whose snapshot covers no
+    /// account of these providers lists the check as not applicable instead of running it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<String>,
+}
+
+impl CheckInfo {
+    /// Whether the check applies to a snapshot whose accounts have `providers`: it declares
+    /// no provider (it applies everywhere), or one of its providers is among them.
+    pub fn applies_to<'a>(&self, mut providers: impl Iterator<Item = &'a str>) -> bool {
+        self.providers.is_empty() || providers.any(|p| self.providers.iter().any(|q| q == p))
+    }
+}
+
+/// One entry of a plugin's `scope` export: the providers one check applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckScope {
+    /// The check's id.
+    pub check: String,
+    /// Its providers, as the plugin listed them.
+    pub providers: Vec<String>,
 }
 
 /// A plugin's self-description.

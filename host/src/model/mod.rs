@@ -7,7 +7,9 @@ mod finding;
 mod metadata;
 
 pub use finding::{Evidence, FailureKind, Finding, PluginFailure, RawFinding, ResourceRef, Waiver};
-pub use metadata::{CheckInfo, CheckRun, Control, EntityKind, ParamSpec, ParamValue, PluginInfo};
+pub use metadata::{
+    CheckInfo, CheckRun, CheckScope, Control, EntityKind, ParamSpec, ParamValue, PluginInfo,
+};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

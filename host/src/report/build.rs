@@ -6,7 +6,8 @@
 
 use super::inventory::{self, PrivilegeInventory};
 use super::model::{
-    CheckResult, PluginRun, REPORT_SCHEMA, Report, SnapshotSummary, StatusCounts, Summary, rfc3339,
+    CheckResult, NotApplicable, PluginRun, REPORT_SCHEMA, Report, SnapshotSummary, StatusCounts,
+    Summary, rfc3339,
 };
 use super::waiver::WaiverFile;
 use crate::model::{CheckInfo, Finding, RawFinding, Severity, Status};
@@ -26,6 +27,9 @@ pub struct PluginOutcome {
     pub checks: Vec<CheckInfo>,
     /// What it returned, in its own order; empty when it failed.
     pub findings: Vec<RawFinding>,
+    /// Its checks that were not run because the snapshot covers no account of the providers
+    /// they apply to (ids; their metadata is in `checks`).
+    pub not_applicable: Vec<String>,
 }
 
 /// What a report is built from besides the plugins' outcomes.
@@ -55,17 +59,29 @@ impl Report {
             for raw in o.findings {
                 findings.push(finish(raw, &o.run.name, &o.checks, input.severities));
             }
-            runs.push((o.run, o.checks));
+            runs.push((o.run, o.checks, o.not_applicable));
         }
         inventory::attach_tags(input.snapshot, &mut findings);
         // The key is total, so an unstable sort gives the same order (and is faster).
         findings.sort_unstable_by(|a, b| finding_key(a).cmp(&finding_key(b)));
         let mut checks = Vec::new();
+        let mut not_applicable = Vec::new();
         let mut plugins = Vec::with_capacity(runs.len());
-        for (run, metas) in runs {
+        for (run, metas, set_aside) in runs {
             for id in &run.checks {
                 if let Some(meta) = metas.iter().find(|c| &c.id == id) {
                     checks.push(check_result(meta, &run, input.severities, &findings));
+                }
+            }
+            for id in &set_aside {
+                if let Some(meta) = metas.iter().find(|c| &c.id == id) {
+                    not_applicable.push(NotApplicable {
+                        id: meta.id.clone(),
+                        title: meta.title.clone(),
+                        domain: meta.domain.clone(),
+                        plugin: run.name.clone(),
+                        providers: meta.providers.clone(),
+                    });
                 }
             }
             plugins.push(run);
@@ -76,7 +92,9 @@ impl Report {
             (&a.name, a.error.is_some(), &a.digest).cmp(&(&b.name, b.error.is_some(), &b.digest))
         });
         checks.sort_by(|a, b| (&a.id, &a.plugin).cmp(&(&b.id, &b.plugin)));
-        let summary = summarise(&plugins, &findings);
+        not_applicable.sort_by(|a, b| (&a.id, &a.plugin).cmp(&(&b.id, &b.plugin)));
+        let mut summary = summarise(&plugins, &findings);
+        summary.not_applicable = not_applicable.len();
         let snapshot = input.snapshot;
         let mut report = Report {
             schema: REPORT_SCHEMA.into(),
@@ -94,6 +112,7 @@ impl Report {
             },
             plugins,
             checks,
+            not_applicable,
             findings,
             summary,
             waivers: Default::default(),
@@ -292,6 +311,7 @@ pub(crate) mod test_support {
                     },
                     checks: Vec::new(),
                     findings: Vec::new(),
+                    not_applicable: Vec::new(),
                 });
             if !o.checks.iter().any(|c| c.id == f.check_id) {
                 o.checks.push(CheckInfo {
@@ -305,6 +325,7 @@ pub(crate) mod test_support {
                     controls: Vec::new(),
                     params: Vec::new(),
                     reads: Vec::new(),
+                    providers: Vec::new(),
                 });
             }
             o.findings.push(RawFinding {

@@ -271,7 +271,8 @@ pub fn render(report: &Report) -> String {
                         "; evaluated " (report.now) "." }
                     p { "Accounts: " (report.snapshot.accounts.join(", ")) }
                     p { "posture " (report.posture_version) ", contract " (report.contract_version) ", "
-                        (report.checks.len()) " checks from " (report.plugins.len()) " plugins." }
+                        (report.checks.len()) " checks from " (report.plugins.len()) " plugins"
+                        @if !report.not_applicable.is_empty() { ", " (report.not_applicable.len()) " not applicable" } "." }
                 }
                 main {
                     @if report.summary.plugins_failed > 0 {
@@ -330,6 +331,20 @@ pub fn render(report: &Report) -> String {
                                         td class="num" { (c.counts.fail) }
                                         td class="num" { (c.counts.not_evaluable) }
                                         td { (c.remediation) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !report.not_applicable.is_empty() {
+                        section id="not-applicable" {
+                            h2 { "Not applicable (" (report.not_applicable.len()) ")" }
+                            p class="muted" { "The snapshot has no account of the providers these checks apply to: they did not run." }
+                            table {
+                                thead { tr { th { "check" } th { "title" } th { "providers" } } }
+                                tbody {
+                                    @for c in &report.not_applicable {
+                                        tr { td { code { (c.id) } } td { (c.title) } td { (c.providers.join(", ")) } }
                                     }
                                 }
                             }

@@ -1,5 +1,5 @@
-//! Markdown rendering: a summary table per domain, then failing findings by severity and the
-//! not-evaluable ones, for pull-request comments and wiki pages.
+//! Markdown rendering: a summary table per domain, then failing findings by severity, the
+//! not-evaluable ones and the checks not applicable to the snapshot, for pull-request comments and wiki pages.
 
 use super::model::Report;
 use crate::model::{Finding, Status};
@@ -42,7 +42,7 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "**{} findings**: {} pass, {} fail, {} not evaluable, {} error ({} checks, {} plugins{}).\n",
+        "**{} findings**: {} pass, {} fail, {} not evaluable, {} error ({} checks, {} plugins{}{}).\n",
         t.total(),
         t.pass,
         t.fail,
@@ -50,6 +50,11 @@ pub fn render(report: &Report) -> String {
         t.error,
         report.checks.len(),
         report.plugins.len(),
+        if report.not_applicable.is_empty() {
+            String::new()
+        } else {
+            format!(", {} not applicable", report.not_applicable.len())
+        },
         if report.summary.plugins_failed > 0 {
             format!(
                 "; **{} failed: results incomplete**",
@@ -105,6 +110,23 @@ pub fn render(report: &Report) -> String {
         );
         for f in other {
             row(&mut out, f);
+        }
+    }
+    if !report.not_applicable.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Not applicable ({})\n\nThe snapshot has no account of the providers these \
+             checks apply to.\n\n| check | title | providers |\n|---|---|---|",
+            report.not_applicable.len()
+        );
+        for c in &report.not_applicable {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                cell(&c.id),
+                cell(&c.title),
+                cell(&c.providers.join(", "))
+            );
         }
     }
     let failed: Vec<_> = report

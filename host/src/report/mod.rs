@@ -44,8 +44,8 @@ pub mod waiver;
 pub use archive::{ReadError, from_slice, json_schema, read};
 pub use build::{PluginOutcome, ReportInput, SeverityOverrides};
 pub use model::{
-    CheckResult, InputDigests, PluginError, PluginRun, REPORT_SCHEMA, Report, SnapshotSummary,
-    StatusCounts, Summary, rfc3339,
+    CheckResult, InputDigests, NotApplicable, PluginError, PluginRun, REPORT_SCHEMA, Report,
+    SnapshotSummary, StatusCounts, Summary, rfc3339,
 };
 
 /// The renderings of a report.

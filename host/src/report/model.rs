@@ -100,6 +100,22 @@ pub struct CheckResult {
     pub plugin_failed: bool,
 }
 
+/// A check that did not run: it applies only to some providers, and the snapshot covers no
+/// account of any of them. Listed once, instead of findings that would read as gaps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NotApplicable {
+    /// Check id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Domain.
+    pub domain: String,
+    /// Plugin.
+    pub plugin: String,
+    /// The providers the check applies to (`aws`, `m365`, …), sorted.
+    pub providers: Vec<String>,
+}
+
 /// The scanned snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SnapshotSummary {
@@ -125,6 +141,10 @@ pub struct Summary {
     /// Failing findings accepted by a waiver (counted in `total.fail` too).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub waived: usize,
+    /// Checks not run because the snapshot covers no account of the providers they apply
+    /// to: the length of the report's `not_applicable`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_applicable: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -148,6 +168,10 @@ pub struct Report {
     pub plugins: Vec<PluginRun>,
     /// Checks, by id.
     pub checks: Vec<CheckResult>,
+    /// Checks that did not run because the snapshot covers no account of the providers they
+    /// apply to, by id; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_applicable: Vec<NotApplicable>,
     /// Findings: by check id, then account, resource id, status and message.
     pub findings: Vec<Finding>,
     /// Aggregates.

@@ -1,6 +1,6 @@
 //! The human rendering of a report: failing findings first, grouped by domain (most severe
 //! first, with the remediation of the checks the user asked to explain), then waived and
-//! not-evaluable findings and plugin errors, then a summary per domain and severity.
+//! not-evaluable findings, the checks not applicable to the snapshot and plugin errors, then a summary per domain and severity.
 //! Colour is an option decided by the caller (TTY, `NO_COLOR`, `--color`).
 
 use super::model::Report;
@@ -212,6 +212,26 @@ pub fn render_with(report: &Report, opts: &TextOptions) -> String {
         }
     }
 
+    if !report.not_applicable.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} the snapshot has no account of the providers these checks apply to",
+            opts.heading(&format!(
+                "NOT APPLICABLE ({}):",
+                report.not_applicable.len()
+            ))
+        );
+        for c in &report.not_applicable {
+            let _ = writeln!(
+                out,
+                "  {:<28}  {} ({})",
+                c.id,
+                c.title,
+                c.providers.join(", ")
+            );
+        }
+    }
+
     let failed: Vec<_> = report
         .plugins
         .iter()
@@ -258,9 +278,14 @@ pub fn render_with(report: &Report, opts: &TextOptions) -> String {
     let t = &report.summary.total;
     let _ = writeln!(
         out,
-        "\n{} checks from {} plugins; {} findings: {} pass, {} fail, {} not evaluable, {} error{}",
+        "\n{} checks from {} plugins{}; {} findings: {} pass, {} fail, {} not evaluable, {} error{}",
         report.checks.len(),
         report.plugins.len(),
+        if report.not_applicable.is_empty() {
+            String::new()
+        } else {
+            format!(", {} not applicable", report.not_applicable.len())
+        },
         t.total(),
         t.pass,
         t.fail,
@@ -291,12 +316,17 @@ fn render_quiet(report: &Report) -> String {
         .filter(|f| f.status == Status::Fail && f.waiver.is_none())
         .count();
     let mut out = format!(
-        "{} failing ({} waived), {} pass, {} not evaluable, {} error\n",
+        "{} failing ({} waived), {} pass, {} not evaluable, {} error{}\n",
         unwaived,
         t.fail - unwaived,
         t.pass,
         t.not_evaluable,
-        t.error
+        t.error,
+        if report.not_applicable.is_empty() {
+            String::new()
+        } else {
+            format!("; {} checks not applicable", report.not_applicable.len())
+        }
     );
     for p in &report.plugins {
         if let Some(e) = &p.error {

@@ -1,5 +1,5 @@
 //! Errors of the runtime: why a plugin could not be loaded, one variant per cause (compile, link,
-//! describe, contract version, imports, metadata, conflict, lock violation). Why an evaluation
+//! describe, contract version, imports, metadata, scope, conflict, lock violation). Why an evaluation
 //! failed is [`crate::model::PluginFailure`].
 
 use crate::lock::LockViolation;
@@ -81,6 +81,17 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// The plugin's `scope` export scopes its checks in a way the host refuses.
+    #[error("{path}: plugin `{plugin}` declares an invalid scope")]
+    InvalidScope {
+        /// The file.
+        path: PathBuf,
+        /// The plugin's name, as `describe` gave it.
+        plugin: String,
+        /// What is wrong, naming the check.
+        #[source]
+        problem: ScopeError,
+    },
     /// Two plugins claim the same name or check id.
     #[error("{path}: {conflict}")]
     Conflict {
@@ -137,4 +148,74 @@ pub enum Conflict {
         /// The file of another plugin that claims it.
         other: PathBuf,
     },
+}
+
+/// What is wrong with one entry of a plugin's `scope` export (which says which providers a
+/// check applies to). Each variant names the check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScopeError {
+    /// The entry names a check the plugin does not declare in `describe`.
+    #[error("check `{check}` is scoped but not declared by describe()")]
+    UnknownCheck {
+        /// The check id of the entry.
+        check: String,
+    },
+    /// Two entries name the same check.
+    #[error("check `{check}` is scoped twice")]
+    DuplicateCheck {
+        /// The check id.
+        check: String,
+    },
+    /// The entry lists no provider (a check that applies everywhere is left out instead).
+    #[error(
+        "check `{check}` is scoped to no provider; leave it out of applies-to to apply it to every provider"
+    )]
+    NoProviders {
+        /// The check id.
+        check: String,
+    },
+    /// The entry lists more providers than the host accepts.
+    #[error("check `{check}` is scoped to {count} providers, more than {max}")]
+    TooManyProviders {
+        /// The check id.
+        check: String,
+        /// How many it lists.
+        count: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// A provider name is empty, too long or not lowercase letters, digits, `-`, `_`, `.`.
+    #[error(
+        "check `{check}` names provider `{provider}`, which must be 1 to {max} lowercase letters, digits, `-`, `_` or `.`"
+    )]
+    BadProvider {
+        /// The check id.
+        check: String,
+        /// The provider as given.
+        provider: String,
+        /// The longest provider name accepted, in bytes.
+        max: usize,
+    },
+    /// The entry names a provider twice.
+    #[error("check `{check}` names provider `{provider}` twice")]
+    DuplicateProvider {
+        /// The check id.
+        check: String,
+        /// The provider.
+        provider: String,
+    },
+}
+
+impl ScopeError {
+    /// The id of the check the problem is about.
+    pub fn check(&self) -> &str {
+        match self {
+            ScopeError::UnknownCheck { check }
+            | ScopeError::DuplicateCheck { check }
+            | ScopeError::NoProviders { check }
+            | ScopeError::TooManyProviders { check, .. }
+            | ScopeError::BadProvider { check, .. }
+            | ScopeError::DuplicateProvider { check, .. } => check,
+        }
+    }
 }

@@ -1,11 +1,12 @@
 //! What a plugin may say about itself: the checks of its `describe` result (ids well formed
-//! and unique, contract version compatible, each entity kind read once) and the size caps on
-//! every field, so that metadata, which renderers repeat per finding (OCSF), amplifies a
+//! and unique, contract version compatible, each entity kind read once), the providers its
+//! optional `scope` export gives its checks, and the size caps on every field, so that metadata, which renderers repeat per finding (OCSF), amplifies a
 //! report by a bounded amount: at most 5 OCSF events per finding, each with ~2.4 KiB of
 //! metadata.
 
+use super::error::ScopeError;
 use crate::contract::contract_compatible;
-use crate::model::{CheckInfo, ParamValue, PluginInfo};
+use crate::model::{CheckInfo, CheckScope, ParamValue, PluginInfo};
 use std::collections::HashSet;
 
 /// Size caps on a plugin's self-description, in bytes unless said otherwise. The first-party
@@ -35,6 +36,10 @@ pub mod caps {
     pub const PARAM_LIST: usize = 64;
     /// Checks of one plugin.
     pub const CHECKS: usize = 1024;
+    /// Providers one check is scoped to.
+    pub const PROVIDERS: usize = 32;
+    /// A provider's name.
+    pub const PROVIDER: usize = 64;
 }
 
 fn is_id(s: &str) -> bool {
@@ -101,6 +106,60 @@ pub(super) fn validate_info(info: &PluginInfo) -> Result<(), String> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// Gives the checks of `info` (already validated) the providers of `scopes`, the result of
+/// the plugin's `scope` export. Refuses an entry that names a check `info` does not declare,
+/// a check already scoped, no provider, a provider twice, or a provider that is not an id of
+/// at most [`caps::PROVIDER`] bytes; at most [`caps::PROVIDERS`] per check. Providers are
+/// kept sorted, so that nothing downstream depends on the order the plugin listed them in.
+pub(super) fn apply_scopes(
+    info: &mut PluginInfo,
+    scopes: Vec<CheckScope>,
+) -> Result<(), ScopeError> {
+    let mut scoped: HashSet<String> = HashSet::new();
+    for scope in scopes {
+        let CheckScope {
+            check,
+            mut providers,
+        } = scope;
+        if scoped.contains(&check) {
+            return Err(ScopeError::DuplicateCheck { check });
+        }
+        let Some(target) = info.checks.iter_mut().find(|c| c.id == check) else {
+            return Err(ScopeError::UnknownCheck { check });
+        };
+        if providers.is_empty() {
+            return Err(ScopeError::NoProviders { check });
+        }
+        if providers.len() > caps::PROVIDERS {
+            return Err(ScopeError::TooManyProviders {
+                check,
+                count: providers.len(),
+                max: caps::PROVIDERS,
+            });
+        }
+        if let Some(bad) = providers
+            .iter()
+            .find(|p| !is_id(p) || p.len() > caps::PROVIDER)
+        {
+            return Err(ScopeError::BadProvider {
+                provider: bad.clone(),
+                check,
+                max: caps::PROVIDER,
+            });
+        }
+        providers.sort();
+        if let Some(twice) = providers.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ScopeError::DuplicateProvider {
+                provider: twice[0].clone(),
+                check,
+            });
+        }
+        target.providers = providers;
+        scoped.insert(check);
     }
     Ok(())
 }
@@ -196,6 +255,7 @@ mod tests {
             controls: Vec::new(),
             params: Vec::new(),
             reads: vec![EntityKind::Principals],
+            providers: Vec::new(),
         }
     }
 
@@ -338,5 +398,81 @@ mod tests {
             .map(|n| check(&format!("c.{n}")))
             .collect();
         assert!(refused(&info(many)).contains("1025 checks"));
+    }
+    fn scope(check: &str, providers: &[&str]) -> CheckScope {
+        CheckScope {
+            check: check.into(),
+            providers: providers.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn scopes_give_checks_their_sorted_providers_and_unscoped_checks_apply_everywhere() {
+        let mut i = info(vec![
+            check("sharing.s3"),
+            check("iam.tenant"),
+            check("iam.any"),
+        ]);
+        let scopes = vec![
+            scope("iam.tenant", &["m365", "google-workspace"]),
+            scope("sharing.s3", &["aws"]),
+        ];
+        assert_eq!(apply_scopes(&mut i, scopes), Ok(()));
+        let providers = |id: &str| {
+            let c = i.checks.iter().find(|c| c.id == id).expect("check");
+            c.providers.clone()
+        };
+        assert_eq!(providers("iam.tenant"), ["google-workspace", "m365"]);
+        assert_eq!(providers("sharing.s3"), ["aws"]);
+        assert!(providers("iam.any").is_empty());
+        let s3 = &i.checks[0];
+        assert!(s3.applies_to(["m365", "aws"].into_iter()));
+        assert!(!s3.applies_to(["m365", "github"].into_iter()));
+        assert!(!s3.applies_to(std::iter::empty()));
+        assert!(i.checks[2].applies_to(std::iter::empty()), "unscoped");
+        // No `scope` export at all: nothing changes.
+        let mut plain = info(vec![check("iam.a")]);
+        assert_eq!(apply_scopes(&mut plain, Vec::new()), Ok(()));
+        assert!(plain.checks[0].providers.is_empty());
+    }
+
+    #[test]
+    fn a_scope_naming_an_undeclared_check_or_no_provider_is_refused_naming_the_check() {
+        let refused = |scopes: Vec<CheckScope>| {
+            let mut i = info(vec![check("iam.a"), check("iam.b")]);
+            apply_scopes(&mut i, scopes).expect_err("refused")
+        };
+        let e = refused(vec![scope("iam.a", &["aws"]), scope("iam.zzz", &["aws"])]);
+        assert_eq!(
+            e,
+            ScopeError::UnknownCheck {
+                check: "iam.zzz".into()
+            }
+        );
+        assert_eq!(e.check(), "iam.zzz");
+        let e = refused(vec![scope("iam.b", &[])]);
+        assert_eq!(
+            e,
+            ScopeError::NoProviders {
+                check: "iam.b".into()
+            }
+        );
+        assert!(e.to_string().contains("`iam.b`"), "{e}");
+        let e = refused(vec![scope("iam.a", &["aws"]), scope("iam.a", &["m365"])]);
+        assert_eq!(e.check(), "iam.a");
+        assert!(matches!(e, ScopeError::DuplicateCheck { .. }), "{e:?}");
+        for bad in ["", "AWS", "a w s", &"x".repeat(caps::PROVIDER + 1)] {
+            let e = refused(vec![scope("iam.a", &[bad])]);
+            assert!(
+                matches!(e, ScopeError::BadProvider { .. }),
+                "{bad:?}: {e:?}"
+            );
+        }
+        let e = refused(vec![scope("iam.a", &["aws", "m365", "aws"])]);
+        assert!(e.to_string().contains("provider `aws` twice"), "{e}");
+        let many: Vec<String> = (0..=caps::PROVIDERS).map(|n| format!("p{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let e = refused(vec![scope("iam.a", &many)]);
+        assert!(e.to_string().contains("33 providers"), "{e}");
     }
 }

@@ -12,7 +12,7 @@ mod state;
 mod subject;
 
 pub use cache::{CacheCounts, default_cache_dir};
-pub use error::{Conflict, LoadError};
+pub use error::{Conflict, LoadError, ScopeError};
 pub use plugin::{EvalOutput, EvalTimings, LoadedPlugin};
 
 use crate::limits::Limits;

@@ -1,14 +1,16 @@
 //! One plugin: loading (digest, compile through the cache, contract and import checks,
-//! pre-instantiation, `describe` and metadata validation) and evaluation in a fresh,
-//! limited instance per scan.
+//! pre-instantiation, `describe` and metadata validation, and the providers of the optional
+//! `scope` export) and evaluation in a fresh, limited instance per scan.
 
 use super::engine::ticks_for;
 use super::error::LoadError;
-use super::metadata::validate_info;
+use super::metadata::{apply_scopes, validate_info};
 use super::output::validate_output;
 use super::state::PluginState;
-use crate::contract::bindings::CheckPluginPre;
-use crate::contract::{CONTRACT_PACKAGE, PLUGIN_EXPORT, contract_compatible, convert};
+use crate::contract::bindings::{plugin_exports, scope_exports};
+use crate::contract::{
+    CONTRACT_PACKAGE, PLUGIN_EXPORT, SCOPE_EXPORT, contract_compatible, convert,
+};
 use crate::limits::Limits;
 use crate::model::{CheckRun, FailureKind, PluginFailure, PluginInfo, RawFinding};
 use crate::snapshot::{EntityKind, Snapshot};
@@ -16,7 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wasmtime::component::Component;
+use wasmtime::component::{Component, InstancePre};
 use wasmtime::{Engine, Store, Trap};
 
 /// A plugin compiled, checked and ready to evaluate any number of times.
@@ -31,8 +33,14 @@ pub struct LoadedPlugin {
     pub contract: semver::Version,
     /// Whether it imports WASI (and so received an empty, deterministic WASI context).
     pub uses_wasi: bool,
+    /// Whether it exports `scope` (its checks' providers are then in `info`).
+    pub scoped: bool,
     engine: Engine,
-    pre: CheckPluginPre<PluginState>,
+    pre: InstancePre<PluginState>,
+    /// Where `describe` and `evaluate` are in every instance.
+    plugin_exports: plugin_exports::GuestIndices,
+    /// Where `applies-to` is, when the plugin exports `scope`.
+    scope_exports: Option<scope_exports::GuestIndices>,
     /// Keeps the epoch ticking (deadlines) as long as the plugin is alive.
     _ticker: Arc<super::engine::EpochTicker>,
 }
@@ -79,7 +87,11 @@ impl LoadedPlugin {
                 path: p.clone(),
                 source: e.into(),
             })?;
-        let (contract, uses_wasi) = inspect(&rt.engine, &component, path)?;
+        let Inspected {
+            contract,
+            uses_wasi,
+            scoped,
+        } = inspect(&rt.engine, &component, path)?;
         let linker = if uses_wasi {
             &rt.linker_wasi
         } else {
@@ -91,10 +103,18 @@ impl LoadedPlugin {
                 path: p.clone(),
                 source: e.into(),
             })?;
-        let pre = CheckPluginPre::new(instance_pre).map_err(|e| LoadError::Link {
+        let link = |e: wasmtime::Error| LoadError::Link {
             path: p.clone(),
             source: e.into(),
-        })?;
+        };
+        let plugin_exports = plugin_exports::GuestIndices::new(&instance_pre).map_err(link)?;
+        // Absent: a plugin of the plain `check-plugin` world. Present: it must have the
+        // contract's type, like every other export.
+        let scope_exports = if scoped {
+            Some(scope_exports::GuestIndices::new(&instance_pre).map_err(link)?)
+        } else {
+            None
+        };
         let mut plugin = LoadedPlugin {
             path: p,
             digest,
@@ -107,8 +127,11 @@ impl LoadedPlugin {
             },
             contract,
             uses_wasi,
+            scoped,
             engine: rt.engine.clone(),
-            pre,
+            pre: instance_pre,
+            plugin_exports,
+            scope_exports,
             _ticker: rt.ticker.clone(),
         };
         plugin.info = plugin.describe(&rt.load_limits)?;
@@ -142,18 +165,39 @@ impl LoadedPlugin {
             path: path.clone(),
             failure: classify(e, store.data(), limits),
         };
-        let bindings = match self.pre.instantiate(&mut store) {
-            Ok(b) => b,
-            Err(e) => return Err(fail(&store, e)),
-        };
-        let info = match bindings.posture_plugin_plugin().call_describe(&mut store) {
+        let instance = match self.pre.instantiate(&mut store) {
             Ok(i) => i,
             Err(e) => return Err(fail(&store, e)),
         };
-        let info = convert::plugin_info(info);
+        let described = self
+            .plugin_exports
+            .load(&mut store, &instance)
+            .and_then(|guest| guest.call_describe(&mut store));
+        let info = match described {
+            Ok(i) => i,
+            Err(e) => return Err(fail(&store, e)),
+        };
+        let scopes = match &self.scope_exports {
+            Some(indices) => {
+                let scoped = indices
+                    .load(&mut store, &instance)
+                    .and_then(|guest| guest.call_applies_to(&mut store));
+                match scoped {
+                    Ok(s) => convert::check_scopes(s),
+                    Err(e) => return Err(fail(&store, e)),
+                }
+            }
+            None => Vec::new(),
+        };
+        let mut info = convert::plugin_info(info);
         validate_info(&info).map_err(|message| LoadError::InvalidMetadata {
             path: self.path.clone(),
             message,
+        })?;
+        apply_scopes(&mut info, scopes).map_err(|problem| LoadError::InvalidScope {
+            path: self.path.clone(),
+            plugin: info.name.clone(),
+            problem,
         })?;
         Ok(info)
     }
@@ -181,16 +225,17 @@ impl LoadedPlugin {
         let mut timings = EvalTimings::default();
         let started = Instant::now();
         let mut store = self.new_store(snapshot.clone(), allowed, limits, now);
-        let bindings = match self.pre.instantiate(&mut store) {
-            Ok(b) => b,
+        let guest = match self
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| self.plugin_exports.load(&mut store, &instance))
+        {
+            Ok(g) => g,
             Err(e) => return Err(classify(e, store.data(), limits)),
         };
         timings.instantiate = started.elapsed();
         let started = Instant::now();
-        let returned = match bindings
-            .posture_plugin_plugin()
-            .call_evaluate(&mut store, &ctx)
-        {
+        let returned = match guest.call_evaluate(&mut store, &ctx) {
             Ok(r) => r,
             Err(e) => return Err(classify(e, store.data(), limits)),
         };
@@ -222,16 +267,23 @@ impl LoadedPlugin {
     }
 }
 
-/// Finds the contract version the component exports and whether it imports WASI; refuses
-/// components that are not plugins, target another contract version, or import anything
-/// the host does not provide.
-fn inspect(
-    engine: &Engine,
-    component: &Component,
-    path: &Path,
-) -> Result<(semver::Version, bool), LoadError> {
+/// What [`inspect`] learns from a component's type.
+struct Inspected {
+    /// The contract version of its `plugin` export.
+    contract: semver::Version,
+    /// Whether it imports WASI.
+    uses_wasi: bool,
+    /// Whether it exports `scope`.
+    scoped: bool,
+}
+
+/// Finds the contract version the component exports, whether it imports WASI and whether it
+/// exports `scope`; refuses components that are not plugins, target another contract
+/// version, or import anything the host does not provide.
+fn inspect(engine: &Engine, component: &Component, path: &Path) -> Result<Inspected, LoadError> {
     let ty = component.component_type();
     let mut contract = None;
+    let mut scope = None;
     let mut exports = Vec::new();
     for (name, _) in ty.exports(engine) {
         exports.push(name.to_string());
@@ -240,6 +292,11 @@ fn inspect(
             .and_then(|rest| rest.strip_prefix('@'))
         {
             contract = Some(v.to_string());
+        } else if let Some(v) = name
+            .strip_prefix(SCOPE_EXPORT)
+            .and_then(|rest| rest.strip_prefix('@'))
+        {
+            scope = Some(v.to_string());
         }
     }
     let Some(found) = contract else {
@@ -257,6 +314,15 @@ fn inspect(
             path: path.to_path_buf(),
             found,
         });
+    }
+    if let Some(v) = &scope {
+        let ok = semver::Version::parse(v).is_ok_and(|v| contract_compatible(&v));
+        if !ok {
+            return Err(LoadError::IncompatibleContract {
+                path: path.to_path_buf(),
+                found: format!("{v} (export {SCOPE_EXPORT}@{v})"),
+            });
+        }
     }
     let mut uses_wasi = false;
     for (name, _) in ty.imports(engine) {
@@ -278,7 +344,11 @@ fn inspect(
             });
         }
     }
-    Ok((version, uses_wasi))
+    Ok(Inspected {
+        contract: version,
+        uses_wasi,
+        scoped: scope.is_some(),
+    })
 }
 
 /// Turns a wasmtime error into a failure that says which limit or fault it was.
@@ -331,5 +401,43 @@ fn classify(e: wasmtime::Error, state: &PluginState, limits: &Limits) -> PluginF
             kind: FailureKind::Trap,
             message: format!("failed: {e:#}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_export_is_looked_up_by_name_and_is_optional() {
+        let rt = super::super::Runtime::new(None).expect("runtime");
+        for (world, scoped) in [("check-plugin", false), ("check-plugin-scoped", true)] {
+            let component = Component::new(&rt.engine, crate::contract::tests::dummy_plugin(world))
+                .expect("compile");
+            let found = inspect(&rt.engine, &component, Path::new("p.wasm")).expect("inspect");
+            assert_eq!(found.scoped, scoped, "{world}");
+            assert_eq!(
+                found.contract.to_string(),
+                crate::contract::CONTRACT_VERSION
+            );
+            let pre = rt.linker.instantiate_pre(&component).expect("link");
+            assert!(plugin_exports::GuestIndices::new(&pre).is_ok(), "{world}");
+            assert_eq!(
+                scope_exports::GuestIndices::new(&pre).is_ok(),
+                scoped,
+                "{world}"
+            );
+            // Both link; the dummy's `describe` then traps, which is reported as such.
+            match rt.load_bytes(
+                Path::new("p.wasm"),
+                &crate::contract::tests::dummy_plugin(world),
+            ) {
+                Err(LoadError::Describe { failure, .. }) => {
+                    assert_eq!(failure.kind, crate::model::FailureKind::Trap, "{world}")
+                }
+                Err(e) => panic!("{world}: {e}"),
+                Ok(_) => panic!("{world}: a trapping describe loaded"),
+            }
+        }
     }
 }

@@ -76,6 +76,7 @@ impl Refusal {
                 .map(|i| i.checks.clone())
                 .unwrap_or_default(),
             findings: Vec::new(),
+            not_applicable: Vec::new(),
         }
     }
 }

@@ -4,7 +4,8 @@
 //! A [`Session`] owns the plugins ([`load`]: discovery, the lock file, conflicts, refusals),
 //! the configuration and the waivers. [`Session::scan`] takes one [`ScanRequest`] (the
 //! snapshot, `now`, concurrency, an optional baseline and the failure gate), plans the scan
-//! ([`plan`]), evaluates it ([`run`]), builds the report and returns one [`ScanOutcome`]: the
+//! ([`plan`]; checks scoped to providers the snapshot has no account of are set aside as not
+//! applicable), evaluates it ([`run`]), builds the report and returns one [`ScanOutcome`]: the
 //! report (which names the run's inputs with their digests), the snapshot's provenance, the
 //! comparison with the baseline and the [`Verdict`] from which the exit code derives.
 
@@ -218,12 +219,13 @@ impl Session {
         request: ScanRequest,
         progress: Option<Progress>,
     ) -> Result<ScanOutcome, SessionError> {
-        let planned = self.plan()?;
+        let mut planned = self.plan()?;
+        let target = request.target;
+        plan::scope(&mut planned, &target.snapshot);
         let opts = ScanOptions {
             jobs: request.jobs.max(1),
             now: request.now,
         };
-        let target = request.target;
         let (mut outcomes, mut timings) =
             run::evaluate(planned, target.snapshot.clone(), opts, progress).await;
         // Refused plugins come after the loaded ones: the report's stable sort by name

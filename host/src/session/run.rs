@@ -68,6 +68,18 @@ pub async fn evaluate(
         let checks = p.checks.clone();
         let limits = p.limits;
         tasks.push(tokio::spawn(async move {
+            // Every check of the plugin was set aside as not applicable: nothing to run.
+            if checks.is_empty() {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if let Some(cb) = &progress {
+                    cb(&plugin.info.name, n, total);
+                }
+                return Ok(Ok(crate::runtime::EvalOutput {
+                    findings: Vec::new(),
+                    host_calls: 0,
+                    timings: Default::default(),
+                }));
+            }
             // The semaphore is never closed, so acquiring only fails if it were.
             let _permit = permits.acquire_owned().await.ok();
             let name = plugin.info.name.clone();
@@ -112,6 +124,7 @@ pub async fn evaluate(
             },
             checks: info.checks.clone(),
             findings: Vec::new(),
+            not_applicable: p.not_applicable.clone(),
         };
         match result {
             Ok(Ok(out)) => {

@@ -9,6 +9,7 @@ pub const ID: &str = "backup.immutability";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws", "azure", "gcp"])
         .title("Backups are protected against deletion")
         .description(
             "For each backup plan: passes when its vault is locked (recovery points cannot be \

@@ -9,6 +9,7 @@ pub const ID: &str = "backup.recency";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws", "azure", "gcp"])
         .title("Backups are recent")
         .description(
             "For each protected resource: passes when, at the time the snapshot was captured, the \

@@ -9,6 +9,7 @@ pub const ID: &str = "backup.retention";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws", "azure", "gcp"])
         .title("Backups are kept long enough")
         .description(
             "For each backup plan: passes when recovery points are kept at least `min-days` days, \

@@ -14,6 +14,7 @@ const WITH_DEFAULT: &[&str] = &["aws"];
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(WITH_DEFAULT)
         .title("New volumes are encrypted by default")
         .description(
             "For each tenant setting that says whether new volumes are encrypted by default: \

@@ -8,6 +8,7 @@ pub const ID: &str = "encryption.in-transit";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws", "azure", "gcp"])
         .title("Buckets refuse unencrypted transport")
         .description(
             "For each bucket: passes when requests without TLS are refused (e.g. an S3 bucket \

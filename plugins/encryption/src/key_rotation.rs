@@ -9,6 +9,7 @@ pub const ID: &str = "encryption.key-rotation";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws", "azure", "gcp"])
         .title("Customer-managed keys rotate automatically")
         .description(
             "For each enabled customer-managed encryption key: passes when automatic rotation is \

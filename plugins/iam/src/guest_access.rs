@@ -10,6 +10,7 @@ pub const ID: &str = "iam.guest-access";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(POLICY.providers)
         .title("Guests have restricted directory access")
         .description(
             "For each Microsoft 365 account: passes when its tenant settings say guests' access \

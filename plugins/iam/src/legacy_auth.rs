@@ -11,6 +11,7 @@ pub const ID: &str = "iam.legacy-auth";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(SAAS)
         .title("Legacy authentication is blocked")
         .description(
             "For each Microsoft 365 or Google Workspace account: passes when its tenant settings \

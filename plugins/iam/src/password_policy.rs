@@ -14,6 +14,7 @@ const WITH_POLICY: &[&str] = &["aws"];
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(WITH_POLICY)
         .title("Password policy is strong enough")
         .description(
             "For each tenant setting that carries a password policy: fails when passwords may be \

@@ -13,6 +13,7 @@ const WITH_RISK: &[&str] = &["m365"];
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(WITH_RISK)
         .title("High-risk users and sign-ins are blocked")
         .description(
             "For each Microsoft 365 account: passes when its tenant settings say sign-ins of \

@@ -13,6 +13,7 @@ const WITH_METHODS: &[&str] = &["m365"];
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(WITH_METHODS)
         .title("Weak second factors are switched off")
         .description(
             "For each Microsoft 365 account: fails when its tenant settings say users may still \

@@ -9,6 +9,7 @@ pub const ID: &str = "logging.audit-trail";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws"])
         .title("A complete audit trail is on in every cloud account")
         .description(
             "For each AWS account: passes when at least one CloudTrail trail is enabled, currently \

@@ -11,6 +11,7 @@ const SAAS: &[&str] = &["m365", "google-workspace"];
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(SAAS)
         .title("SaaS audit logging is on")
         .description(
             "For each Microsoft 365 or Google Workspace account: passes when tenant settings say \

@@ -9,6 +9,7 @@ pub const ID: &str = "sharing.account-public-access-block";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws"])
         .title("Account-level public-access block is on")
         .description(
             "For each `aws-s3` tenant-settings entry: passes when all four account-level \

@@ -18,6 +18,7 @@ const FLAGS: [&str; 4] = [
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws"])
         .title("Buckets block public access")
         .description(
             "For each bucket: a setting listed in `required` counts as on when the bucket's own \

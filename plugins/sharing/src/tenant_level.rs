@@ -12,6 +12,7 @@ const SERVICES: &[&str] = &["sharepoint", "onedrive", "google-drive"];
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["m365", "google-workspace"])
         .title("Tenant sharing does not allow anyone-with-the-link")
         .description(
             "For SharePoint, OneDrive and Google Drive tenant settings: fails when the widest \

@@ -31,7 +31,21 @@ impl HistoryArgs {
         dir.join(DEFAULT_HISTORY).display().to_string()
     }
 
+    /// Opens the store to read it: a store file that does not exist is an error (reading
+    /// must not leave an empty store behind, nor read as "no runs" when a path is mistyped).
     pub(crate) fn open(&self) -> Result<Store> {
+        let location = self.location(None);
+        if !location.contains("://") && !Path::new(&location).exists() {
+            anyhow::bail!(
+                "no run history at {location}: nothing was recorded there (`posture scan \
+                 --record` records a run; --history or POSTURE_HISTORY names another store)"
+            );
+        }
+        self.open_to_write()
+    }
+
+    /// Opens the store to record into it, creating an SQLite file when missing.
+    pub(crate) fn open_to_write(&self) -> Result<Store> {
         let location = self.location(None);
         Store::open(&location).with_context(|| format!("cannot open the history at {location}"))
     }
@@ -220,7 +234,7 @@ pub(crate) fn history(command: HistoryCommand) -> Result<Exit> {
         } => {
             let key = sign_key.as_deref().map(read_signing_key).transpose()?;
             let location = history.location(None);
-            let mut store = history.open()?;
+            let mut store = history.open_to_write()?;
             for path in &reports {
                 let bytes = posture::input::read(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;

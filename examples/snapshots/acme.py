@@ -167,7 +167,8 @@ snap={
   {"account":LABS,"service":"sharepoint","external_sharing":"existing-guests","guest_expiry_enabled":True,"guest_expiry_days":60},
   {"account":LABS,"service":"m365","audit_logging_enabled":False,"mfa_enforced":True,"legacy_auth_blocked":True,
    "mfa_phishing_resistant":True,"high_risk_users_blocked":True,"high_risk_sign_ins_blocked":True,
-   "weak_mfa_methods":[],"guest_access_restricted":True}]
+   "weak_mfa_methods":[],"guest_access_restricted":True},
+  {"account":GH,"service":"github","mfa_enforced":True}]
 }
 open("acme.json","w").write(json.dumps(snap,indent=2)+"\n")
 bad={"schema":"posture.snapshot/v1","captured_at":"2026-11-20T09:00:00Z","accounts":[{"id":AWS,"provider":"aws"}],

@@ -88,19 +88,96 @@ impl Policy {
                         format!("{} does not {}", t.service, self.does_not),
                     )
                 };
-                Some(f.evidence(
+                let f = f.evidence(
                     self.field,
                     on.to_string(),
                     path(EntityKind::TenantSettings, i, self.field),
-                ))
+                );
+                Some(match failing(t, self.field).filter(|_| !on) {
+                    Some(where_) => f.evidence(
+                        "failing",
+                        where_.join("; "),
+                        path(EntityKind::TenantSettings, i, "attributes"),
+                    ),
+                    None => f,
+                })
             },
         ))
     }
 }
 
+/// Where a setting fails, as the importer recorded it in the setting's attributes:
+/// `{"failing": {"<field>": ["<unit, user or policy>: <why>", …]}}` (for example the Google
+/// Workspace units that do not enforce 2-step verification). `None` when not recorded.
+pub fn failing(t: &TenantSettings, field: &str) -> Option<Vec<String>> {
+    let attributes: serde_json::Value = serde_json::from_str(t.attributes.as_deref()?).ok()?;
+    let list = attributes.get("failing")?.get(field)?.as_array()?;
+    let named: Vec<String> = list
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    (!named.is_empty()).then_some(named)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failing_policy_names_where_it_fails_when_the_importer_said() {
+        const P: Policy = Policy {
+            id: "x.mfa",
+            providers: &["google-workspace"],
+            field: "mfa_enforced",
+            get: |t| t.mfa_enforced,
+            does: "enforces MFA",
+            does_not: "enforce MFA",
+        };
+        let run = |on: bool, attributes: Option<&str>| {
+            let mut t = testing::tenant_settings("google-workspace");
+            t.mfa_enforced = Some(on);
+            t.attributes = attributes.map(str::to_string);
+            let snap = testing::SnapshotBuilder::new()
+                .tenant_settings(vec![t])
+                .build();
+            let cx = Context::new(
+                testing::NOW,
+                testing::NOW,
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+            );
+            P.evaluate(&cx, &snap).expect("evaluates")
+        };
+        let units =
+            r#"{"failing": {"mfa_enforced": ["lab: not enforced", "sales: not enforced"]}}"#;
+        let f = run(false, Some(units));
+        let e = f[0]
+            .evidence
+            .iter()
+            .find(|e| e.key == "failing")
+            .expect("failing units");
+        assert_eq!(e.value, "lab: not enforced; sales: not enforced");
+        assert_eq!(e.path, "/tenant_settings/0/attributes");
+        assert!(
+            run(true, Some(units))[0]
+                .evidence
+                .iter()
+                .all(|e| e.key != "failing")
+        );
+        assert!(
+            run(false, Some("not json"))[0]
+                .evidence
+                .iter()
+                .all(|e| e.key != "failing")
+        );
+        assert!(
+            run(false, None)[0]
+                .evidence
+                .iter()
+                .all(|e| e.key != "failing")
+        );
+    }
     use crate::bindings::posture::plugin::types::{Account, Status};
     use crate::testing;
 

@@ -272,8 +272,10 @@ pub(crate) enum TimelineFormat {
 #[derive(Args)]
 pub(crate) struct ImportArgs {
     /// What the export is: `aws` (a directory written by examples/collect/aws.sh),
-    /// `scubagear` (ProviderSettingsExport.json of ScubaGear, Microsoft 365), `scubagoggles`
-    /// (the provider export of ScubaGoggles, Google Workspace).
+    /// `scubagear` (ProviderSettingsExport.json or ScubaResults*.json of ScubaGear, Microsoft
+    /// 365), `scubagoggles` (the provider export or ScubaResults*.json of ScubaGoggles, Google
+    /// Workspace), `github` (a directory written by examples/collect/github.sh). Field by field
+    /// in docs/import.md.
     #[arg(value_name = "SOURCE")]
     pub(crate) source: posture::import::Source,
     /// The export: a directory or a file, depending on SOURCE.
@@ -398,6 +400,14 @@ pub(crate) struct ScanArgs {
     /// --snapshot is an export of this kind (as for `posture import`), imported in memory.
     #[arg(long, value_name = "SOURCE")]
     pub(crate) from: Option<posture::import::Source>,
+    /// With --from: capture time (RFC 3339) when the export does not record one, or to
+    /// override it.
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub(crate) captured_at: Option<String>,
+    /// With --from: account id (tenant domain, customer id) when the export does not name
+    /// its account.
+    #[arg(long, value_name = "ID", requires = "from")]
+    pub(crate) account: Option<String>,
     #[command(flatten)]
     pub(crate) source: PluginSourceArgs,
     /// Configuration file (TOML): check parameters, severities, limits.

@@ -8,12 +8,17 @@ use crate::snapshot::{Account, Provenance, ProvenanceFile, SCHEMA_V1, Snapshot, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Source {
     /// A directory of AWS CLI `--output json` answers in the layout `examples/collect/aws.sh`
-    /// writes (docs/import-aws.md).
+    /// writes (docs/import.md, section "AWS: the export layout").
     Aws,
-    /// CISA ScubaGear's Microsoft 365 provider export (`ProviderSettingsExport.json`).
+    /// CISA ScubaGear's Microsoft 365 provider export (`ProviderSettingsExport.json`), or a
+    /// `ScubaResults*.json` carrying it.
     Scubagear,
-    /// CISA ScubaGoggles' Google Workspace provider export.
+    /// CISA ScubaGoggles' Google Workspace provider export, or a `ScubaResults*.json`
+    /// carrying it.
     Scubagoggles,
+    /// A directory of GitHub REST API answers for one organisation in the layout
+    /// `examples/collect/github.sh` writes (docs/import.md).
+    Github,
 }
 
 impl Source {
@@ -23,6 +28,7 @@ impl Source {
             Source::Aws => "aws",
             Source::Scubagear => "scubagear",
             Source::Scubagoggles => "scubagoggles",
+            Source::Github => "github",
         }
     }
 }
@@ -107,6 +113,18 @@ pub(crate) fn captured_at(
                 "the export records no capture time ({looked_for}): pass --captured-at"
             ),
         })
+}
+
+/// A collector's provenance `source_version`: the parts it recorded (collector, CLI or API
+/// version), joined with `; `; `None` when it recorded none.
+pub(crate) fn joined_version(parts: &[Option<&str>]) -> Option<String> {
+    let joined = parts
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<Vec<_>>()
+        .join("; ");
+    (!joined.is_empty()).then_some(joined)
 }
 
 /// An empty snapshot of one account with the importer's provenance; the importer fills in

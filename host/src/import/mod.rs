@@ -8,6 +8,8 @@
 pub mod aws;
 mod common;
 mod files;
+pub mod github;
+mod scuba;
 pub mod scubagear;
 pub mod scubagoggles;
 
@@ -21,13 +23,10 @@ use std::path::Path;
 pub fn import(source: Source, path: &Path, options: &Options) -> Result<Snapshot, ImportError> {
     let snapshot = match source {
         Source::Aws => aws::import(path, options)?,
-        Source::Scubagear => {
-            let (export, origin, read) = read_single(path)?;
-            scubagear::build(export, options, &origin, read)?
-        }
-        Source::Scubagoggles => {
-            let (export, origin, read) = read_single(path)?;
-            scubagoggles::build(export, options, &origin, read)?
+        Source::Github => github::import(path, options)?,
+        Source::Scubagear | Source::Scubagoggles => {
+            let (bytes, origin, read) = read_single(path)?;
+            single_file(source, &bytes, &origin, options, read)?
         }
     };
     validated(snapshot, path)
@@ -42,46 +41,63 @@ pub fn from_slice(
     options: &Options,
 ) -> Result<Snapshot, ImportError> {
     let snapshot = match source {
-        Source::Scubagear => {
-            let export = files::parse_document(bytes, origin)?;
-            scubagear::build(
-                export,
-                options,
-                origin,
-                vec![files::provenance_of(origin, bytes)],
-            )?
-        }
-        Source::Scubagoggles => {
-            let export = files::parse_document(bytes, origin)?;
-            scubagoggles::build(
-                export,
-                options,
-                origin,
-                vec![files::provenance_of(origin, bytes)],
-            )?
-        }
+        Source::Scubagear | Source::Scubagoggles => single_file(
+            source,
+            bytes,
+            origin,
+            options,
+            vec![files::provenance_of(origin, bytes)],
+        )?,
         Source::Aws => {
             return Err(ImportError::Invalid {
                 path: origin.to_string(),
                 message: "an AWS export is a directory, not one file".into(),
             });
         }
+        Source::Github => {
+            return Err(ImportError::Invalid {
+                path: origin.to_string(),
+                message: "a GitHub export is a directory, not one file".into(),
+            });
+        }
     };
     validated(snapshot, Path::new(origin))
 }
 
-/// Reads and parses a single-file export: the document, its display path, the file read.
-fn read_single<T: serde::de::DeserializeOwned>(
-    path: &Path,
-) -> Result<(T, String, Vec<ProvenanceFile>), ImportError> {
+/// Reads a single-file export: its bytes, its display path, the file read.
+fn read_single(path: &Path) -> Result<(Vec<u8>, String, Vec<ProvenanceFile>), ImportError> {
     let (mut files, name) = ExportFiles::open_file(path)?;
     let display = path.display().to_string();
     let bytes = files.bytes(&name)?.ok_or_else(|| ImportError::Read {
         path: display.clone(),
         source: std::io::ErrorKind::NotFound.into(),
     })?;
-    let export = files::parse_document(&bytes, &display)?;
-    Ok((export, display, files.into_read()))
+    Ok((bytes, display, files.into_read()))
+}
+
+/// Builds the snapshot of a ScubaGear or ScubaGoggles file: the bare provider export or a
+/// results file carrying it ([`scuba::parse`]).
+fn single_file(
+    source: Source,
+    bytes: &[u8],
+    origin: &str,
+    options: &Options,
+    read: Vec<ProvenanceFile>,
+) -> Result<Snapshot, ImportError> {
+    match source {
+        Source::Scubagear => {
+            let (export, meta) = scuba::parse(bytes, origin, "ScubaGear")?;
+            scubagear::build(export, &meta, options, origin, read)
+        }
+        Source::Scubagoggles => {
+            let (export, meta) = scuba::parse(bytes, origin, "ScubaGoggles")?;
+            scubagoggles::build(export, &meta, options, origin, read)
+        }
+        _ => Err(ImportError::Invalid {
+            path: origin.to_string(),
+            message: format!("a {} export is not a single file", source.as_str()),
+        }),
+    }
 }
 
 /// Runs the snapshot through the same validation as a loaded file (round trip through JSON),

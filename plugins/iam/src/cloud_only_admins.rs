@@ -1,5 +1,6 @@
 //! `iam.cloud-only-admins`: administrators of SaaS tenants are cloud-only accounts, not
-//! accounts synchronised from an on-premises directory.
+//! accounts synchronised from an on-premises directory nor signing in through an external
+//! identity provider.
 
 use crate::common::{SAAS, is_enabled};
 use posture_sdk::prelude::*;
@@ -10,23 +11,27 @@ pub const ID: &str = "iam.cloud-only-admins";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(SAAS)
         .title("SaaS administrators are cloud-only accounts")
         .description(
             "For each enabled administrator of a Microsoft 365 or Google Workspace account: \
              fails when its identity source is one of `synced-sources` (accounts synchronised \
-             from an on-premises directory), passes for any other known source, not evaluable \
-             when the source is unknown.",
+             from an on-premises directory, or sent to an external identity provider to sign \
+             in), passes for any other known source, not evaluable when the source is unknown.",
         )
         .severity(Severity::High)
         .rationale(
             "An administrator synchronised from on-premises Active Directory can be taken over \
-             by whoever compromises the domain controllers or the sync server, so an on-premises \
-             breach becomes a cloud breach. Cloud-only administrator accounts break that path.",
+             by whoever compromises the domain controllers or the sync server, and one that \
+             signs in through an external identity provider by whoever compromises that \
+             provider, so a breach elsewhere becomes a breach of the tenant. Cloud-only \
+             administrator accounts break that path.",
         )
         .remediation(
             "Create a separate cloud-only account (user@tenant.onmicrosoft.com) for each \
              administrator, assign the roles to it, and remove them from the synchronised \
-             account.",
+             account. Google Workspace: put super administrators in an organisational unit (or \
+             group) whose SSO profile assignment is 'None', so they sign in with Google.",
         )
         .soc2("CC6.1")
         .soc2("CC6.3")
@@ -34,8 +39,8 @@ pub fn check() -> Check {
         .iso27001("A.8.2")
         .param_text_list(
             "synced-sources",
-            &["on-premises-ad"],
-            "identity sources that mean synchronised from on-premises",
+            &["on-premises-ad", "external-idp"],
+            "identity sources that mean synchronised from on-premises or signing in elsewhere",
         )
         .reads(&[EntityKind::Principals])
 }
@@ -60,7 +65,14 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             Some(src) if synced.iter().any(|s| s == src) => Finding::fail(
                 ID,
                 res,
-                format!("administrator {} is synchronised from {src}", p.name),
+                if src == "external-idp" {
+                    format!(
+                        "administrator {} signs in through an external identity provider",
+                        p.name
+                    )
+                } else {
+                    format!("administrator {} is synchronised from {src}", p.name)
+                },
             ),
             Some(src) => Finding::pass(
                 ID,
@@ -98,6 +110,7 @@ mod tests {
                 admin("synced", Some("on-premises-ad")),
                 admin("cloud", Some("entra-id")),
                 admin("unknown", None),
+                admin("saml", Some("external-idp")),
                 user,
             ])
             .build();
@@ -107,7 +120,8 @@ mod tests {
             vec![
                 ("synced".into(), Status::Fail),
                 ("cloud".into(), Status::Pass),
-                ("unknown".into(), Status::NotEvaluable)
+                ("unknown".into(), Status::NotEvaluable),
+                ("saml".into(), Status::Fail),
             ]
         );
         assert!(testing::run_as(&crate::plugin(), ID, &snap, "aws", &[]).is_empty());

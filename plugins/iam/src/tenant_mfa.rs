@@ -1,7 +1,7 @@
-//! `iam.tenant-mfa`: SaaS tenants (Microsoft 365, Google Workspace) require MFA at every
-//! user's sign-in, tenant-wide (conditional access, 2-step verification enforcement).
+//! `iam.tenant-mfa`: SaaS tenants (Microsoft 365, Google Workspace, GitHub organisations)
+//! require MFA at every user's sign-in, tenant-wide (conditional access, 2-step verification
+//! enforcement, the organisation's two-factor requirement).
 
-use crate::common::SAAS;
 use posture_sdk::prelude::*;
 use posture_sdk::tenant::Policy;
 
@@ -11,9 +11,10 @@ pub const ID: &str = "iam.tenant-mfa";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(WITH_MFA_POLICY)
         .title("SaaS tenants enforce MFA for every user")
         .description(
-            "For each Microsoft 365 or Google Workspace account: passes when its tenant settings \
+            "For each Microsoft 365, Google Workspace or GitHub account: passes when its tenant settings \
              say MFA is enforced for all users, fails when they say it is not, not evaluable \
              when the snapshot says nothing. With `phishing-resistant`, only methods that resist \
              phishing count (FIDO2, Windows Hello for Business, certificates). Per-user MFA is \
@@ -31,7 +32,8 @@ pub fn check() -> Check {
             "Microsoft 365: a conditional access policy for All users and All cloud apps, \
              granting access only with MFA, with no exclusions but documented break-glass \
              accounts. Google Workspace: Admin console → Security → 2-step verification → \
-             Enforcement on for every organisational unit.",
+             Enforcement on for every organisational unit. GitHub: organisation Settings → \
+             Authentication security → Require two-factor authentication.",
         )
         .soc2("CC6.1")
         .iso27001("A.5.17")
@@ -44,10 +46,14 @@ pub fn check() -> Check {
         .reads(&[EntityKind::TenantSettings])
 }
 
+/// Providers whose accounts have a tenant-wide MFA policy (GitHub: the organisation's
+/// two-factor requirement).
+const WITH_MFA_POLICY: &[&str] = &["m365", "google-workspace", "github"];
+
 /// The policy this check reads by default.
 const ANY_MFA: Policy = Policy {
     id: ID,
-    providers: SAAS,
+    providers: WITH_MFA_POLICY,
     field: "mfa_enforced",
     get: |t| t.mfa_enforced,
     does: "enforces MFA for all users",
@@ -57,7 +63,7 @@ const ANY_MFA: Policy = Policy {
 /// The policy this check reads with `phishing-resistant`.
 const PHISHING_RESISTANT: Policy = Policy {
     id: ID,
-    providers: SAAS,
+    providers: WITH_MFA_POLICY,
     field: "mfa_phishing_resistant",
     get: |t| t.mfa_phishing_resistant,
     does: "enforces phishing-resistant MFA for all users",
@@ -94,6 +100,26 @@ mod tests {
         assert!(
             run("aws", None).is_empty(),
             "no tenant policy expected of AWS accounts"
+        );
+    }
+
+    #[test]
+    fn a_github_organisation_s_two_factor_requirement_is_judged() {
+        assert_eq!(run("github", Some(true))[0].status, Status::Pass);
+        assert_eq!(run("github", Some(false))[0].status, Status::Fail);
+        assert_eq!(run("github", None)[0].status, Status::NotEvaluable);
+        let scope = crate::plugin().scope();
+        let providers = scope
+            .iter()
+            .find(|s| s.check == ID)
+            .map(|s| s.providers.clone());
+        assert_eq!(
+            providers,
+            Some(vec![
+                "m365".to_string(),
+                "google-workspace".to_string(),
+                "github".to_string()
+            ])
         );
     }
 

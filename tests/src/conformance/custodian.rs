@@ -95,6 +95,7 @@ impl Spec {
                             checks: c.checks.clone(),
                             params: c.params.clone(),
                             note: c.derivation.clone(),
+                            aliases: Vec::new(),
                         },
                     )
                 })

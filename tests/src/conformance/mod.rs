@@ -68,6 +68,29 @@ pub struct Mapping {
     /// Why this mapping holds, and how the rules differ.
     #[serde(default)]
     pub note: String,
+    /// Other ids the peer has shipped the same policy under (a renamed policy, e.g.
+    /// ScubaGear 1.8's `MS.DEFENDER.6.1v1` for `MS.SECURITYSUITE.5.1v1`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A peer policy id without its version suffix: `MS.AAD.7.1v1` → `MS.AAD.7.1`,
+/// `GWS.DRIVEDOCS.1.1vM` → `GWS.DRIVEDOCS.1.1`. The peers ship one policy under several
+/// versions (ScubaGoggles' test cases say `vM` where its results say `v1`; ScubaGear moves a
+/// policy to `v2` when its wording changes), so a table maps every version of an id.
+pub fn unversioned(id: &str) -> &str {
+    match id.rfind('v') {
+        Some(i)
+            if i > 0
+                && id[..i].ends_with(|c: char| c.is_ascii_digit())
+                && (id[i + 1..] == *"M"
+                    || (!id[i + 1..].is_empty()
+                        && id[i + 1..].bytes().all(|b| b.is_ascii_digit()))) =>
+        {
+            &id[..i]
+        }
+        _ => id,
+    }
 }
 
 /// A case where we know we differ from the peer, and why.
@@ -96,6 +119,15 @@ pub struct Table {
 }
 
 impl Table {
+    /// The mapping of a peer control in any version the peer shipped, or under an alias.
+    pub fn mapping(&self, control: &str) -> Option<&Mapping> {
+        let wanted = unversioned(control);
+        self.controls.iter().find_map(|(id, m)| {
+            (unversioned(id) == wanted || m.aliases.iter().any(|a| unversioned(a) == wanted))
+                .then_some(m)
+        })
+    }
+
     /// Disagreements found but not listed, and listed ones no longer found.
     pub fn unexplained(&self, result: &SuiteResult) -> (Vec<String>, Vec<String>) {
         let key = |control: &str, case: &str| format!("{control} {case}");
@@ -123,6 +155,42 @@ impl Table {
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_of_a_policy_and_its_aliases_find_the_mapping() {
+        assert_eq!(unversioned("MS.AAD.7.1v1"), "MS.AAD.7.1");
+        assert_eq!(unversioned("GWS.DRIVEDOCS.1.1vM"), "GWS.DRIVEDOCS.1.1");
+        assert_eq!(unversioned("MS.AAD.3.2v12"), "MS.AAD.3.2");
+        assert_eq!(unversioned("AWS-0057"), "AWS-0057");
+        assert_eq!(unversioned("MS.AAD.v"), "MS.AAD.v");
+        let table: Table = toml::from_str(
+            r#"
+            [controls."GWS.DRIVEDOCS.1.1vM"]
+            checks = ["sharing.tenant-sharing-level"]
+            [controls."MS.SECURITYSUITE.5.1v1"]
+            checks = ["logging.saas-audit"]
+            aliases = ["MS.DEFENDER.6.1v1"]
+            "#,
+        )
+        .expect("table");
+        let checks = |id: &str| table.mapping(id).map(|m| m.checks[0].as_str());
+        assert_eq!(
+            checks("GWS.DRIVEDOCS.1.1v1"),
+            Some("sharing.tenant-sharing-level")
+        );
+        assert_eq!(
+            checks("GWS.DRIVEDOCS.1.1vM"),
+            Some("sharing.tenant-sharing-level")
+        );
+        assert_eq!(checks("MS.DEFENDER.6.1v1"), Some("logging.saas-audit"));
+        assert_eq!(checks("MS.SECURITYSUITE.5.1v2"), Some("logging.saas-audit"));
+        assert_eq!(checks("GWS.DRIVEDOCS.1.2v1"), None);
     }
 }
 
@@ -286,7 +354,7 @@ pub fn run_suite(name: &str, table: &Table, cases: Vec<Case>, eval: &Evaluator) 
         per_control: BTreeMap::new(),
     };
     for case in cases {
-        let Some(mapping) = table.controls.get(&case.control) else {
+        let Some(mapping) = table.mapping(&case.control) else {
             *result.not_covered.entry(case.control).or_default() += 1;
             continue;
         };

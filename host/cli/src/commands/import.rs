@@ -5,17 +5,23 @@ use crate::args::ImportArgs;
 use crate::exit::Exit;
 use anyhow::{Context, Result};
 
-pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
-    let captured_at = args
-        .captured_at
-        .as_deref()
+/// The importers' options from `--captured-at` and `--account` (`import`, `scan --from`).
+pub(crate) fn options(
+    captured_at: Option<&str>,
+    account: Option<String>,
+) -> Result<posture::import::Options> {
+    let captured_at = captured_at
         .map(posture::snapshot::time::parse)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--captured-at: {e}"))?;
-    let options = posture::import::Options {
+    Ok(posture::import::Options {
         captured_at,
-        account: args.account,
-    };
+        account,
+    })
+}
+
+pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
+    let options = options(args.captured_at.as_deref(), args.account)?;
     let snapshot = posture::import::import(args.source, &args.path, &options)?;
     let json = serde_json::to_string_pretty(&snapshot)?;
     match &args.output {

@@ -14,9 +14,11 @@ use std::sync::Arc;
 pub(crate) fn scan(args: ScanArgs) -> Result<Exit> {
     let now = parse_now(args.now.as_deref())?;
     let target = match args.from {
-        Some(source) => {
-            ScanTarget::import(source, &args.snapshot, &posture::import::Options::default())?
-        }
+        Some(source) => ScanTarget::import(
+            source,
+            &args.snapshot,
+            &super::import::options(args.captured_at.as_deref(), args.account.clone())?,
+        )?,
         None => ScanTarget::read(
             &args.snapshot,
             args.max_snapshot_mib.saturating_mul(1 << 20),

@@ -2,18 +2,21 @@
 //! UTF-8 with a byte-order mark) → a snapshot of one Microsoft 365 tenant.
 //!
 //! Read here: the tenant's identity, privileged users and their roles (administrators = Global
-//! Administrators; every role assignment becomes a grant; synchronised accounts get the
-//! identity source `on-premises-ad`), the unified audit log setting, and SharePoint / OneDrive
-//! external sharing. The sign-in policy (conditional access, licences, authentication methods,
-//! guest access) is read by `sign_in`. A section the export lacks leaves its entity kind or
-//! setting unknown.
+//! Administrators; the roles a user holds are kept in its attributes, never turned into grants,
+//! because the export does not say how a role was assigned: directly, through a group or
+//! through PIM; `OnPremisesImmutableId` set means synchronised from on-premises, present and
+//! null means cloud-only, absent means unknown), the unified audit log setting, and SharePoint
+//! / OneDrive external sharing. The sign-in policy (conditional access, licences,
+//! authentication methods, guest access) is read by `sign_in`. A section the export lacks
+//! leaves its entity kind or setting unknown. The file may be the bare provider export or a
+//! `ScubaResults*.json` carrying it (`super::scuba`).
 
 mod sign_in;
 
 use crate::import::common::{ImportError, Options, Source};
+use crate::import::scuba::{MetaData, merge_repeats};
 use crate::snapshot::{
-    Account, Grant, Principal, PrincipalKind, ProvenanceFile, SharingLevel, Snapshot, SubjectKind,
-    TenantSettings,
+    Account, Principal, PrincipalKind, ProvenanceFile, SharingLevel, Snapshot, TenantSettings,
 };
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -24,12 +27,16 @@ pub const SOURCE_FORMAT: &str = "scubagear-provider-export";
 /// The role whose holders posture counts as the tenant's administrators.
 pub const GLOBAL_ADMIN: &str = "Global Administrator";
 
-/// Roles that administer the whole tenant or its privileges (grants marked administrative).
-const ADMIN_ROLES: &[&str] = &[GLOBAL_ADMIN, "Privileged Role Administrator"];
-
 /// A list the Graph API may send as `null`.
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A field that may be null, told apart from an absent one (`None`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// The export document (the sections posture reads).
@@ -64,10 +71,11 @@ struct TenantDetail {
 struct PrivilegedUser {
     #[serde(rename = "DisplayName")]
     display_name: Option<String>,
-    #[serde(rename = "OnPremisesImmutableId")]
-    on_premises_immutable_id: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    roles: Vec<String>,
+    /// Absent: unknown; present and null: a cloud-only account; a value: synchronised.
+    #[serde(rename = "OnPremisesImmutableId", deserialize_with = "present")]
+    on_premises_immutable_id: Option<Option<String>>,
+    /// Absent or null: the user's roles are unknown.
+    roles: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -100,6 +108,7 @@ fn sharing_level(v: i64) -> Option<SharingLevel> {
 /// files read (for provenance).
 pub(super) fn build(
     export: Export,
+    meta: &MetaData,
     options: &Options,
     path: &str,
     read: Vec<ProvenanceFile>,
@@ -109,15 +118,14 @@ pub(super) fn build(
         options,
         detail
             .and_then(|d| d.domain_name.clone().or(d.tenant_id.clone()))
-            .or(export.tenant_id.clone()),
+            .or(export.tenant_id.clone())
+            .or(meta.domain_name.clone())
+            .or(meta.tenant_id.clone()),
         path,
-        "tenant_details or tenant_id",
+        "tenant_details, tenant_id or MetaData.DomainName",
     )?;
-    let found = export
-        .timestamp_zulu
-        .as_deref()
-        .and_then(|t| crate::snapshot::time::parse(t).ok());
-    let captured_at = crate::import::common::captured_at(options, found, path, "timestamp_zulu")?;
+    let captured_at =
+        crate::import::scuba::captured_at(options, export.timestamp_zulu.as_deref(), meta, path)?;
 
     let mut tenant = TenantSettings::new(&account_id, "m365");
     sign_in::apply(&mut tenant, &export);
@@ -140,74 +148,73 @@ pub(super) fn build(
         tenant_settings.extend([sharepoint, onedrive]);
     }
 
-    let (principals, grants) = match &export.privileged_users {
-        None => (None, None),
-        Some(users) => {
-            let mut principals = Vec::new();
-            let mut grants = Vec::new();
-            for (id, u) in users {
-                principals.push(Principal {
-                    id: id.clone(),
-                    account: account_id.clone(),
-                    kind: PrincipalKind::User,
-                    name: u.display_name.clone().unwrap_or_else(|| id.clone()),
-                    login: None,
-                    status: None,
-                    admin: Some(u.roles.iter().any(|r| r == GLOBAL_ADMIN)),
-                    interactive: Some(true),
-                    mfa_enabled: None,
-                    mfa_methods: Vec::new(),
-                    created: None,
-                    last_sign_in: None,
-                    credentials: Vec::new(),
-                    identity_source: Some(
-                        if u.on_premises_immutable_id.is_some() {
-                            "on-premises-ad"
-                        } else {
-                            "entra-id"
-                        }
-                        .into(),
-                    ),
-                    employment: None,
-                    guest: None,
-                    access_expires: None,
-                    last_reviewed: None,
-                    tags: Vec::new(),
-                    attributes: None,
-                });
-                for role in &u.roles {
-                    grants.push(Grant {
-                        id: format!("{id}#{role}"),
-                        account: account_id.clone(),
-                        subject_kind: SubjectKind::Principal,
-                        subject_id: id.clone(),
-                        permission: role.clone(),
-                        scope: Some("/".into()),
-                        admin: Some(ADMIN_ROLES.contains(&role.as_str())),
-                        attributes: None,
-                    });
-                }
-            }
-            (Some(principals), Some(grants))
-        }
-    };
+    let principals = export.privileged_users.map(|users| {
+        users
+            .into_iter()
+            .map(|(id, u)| privileged_user(&account_id, id, u))
+            .collect::<Vec<_>>()
+    });
 
     let mut snapshot = crate::import::common::snapshot_of(
         Source::Scubagear,
         Account {
             id: account_id,
             provider: "m365".into(),
-            name: detail.and_then(|d| d.display_name.clone()),
+            name: detail
+                .and_then(|d| d.display_name.clone())
+                .or(meta.display_name.clone()),
         },
         captured_at,
         SOURCE_FORMAT,
-        export.module_version.map(|v| format!("ScubaGear {v}")),
+        export
+            .module_version
+            .or(meta.tool_version.clone())
+            .map(|v| format!("ScubaGear {v}")),
         read,
     );
     snapshot.principals = principals;
-    snapshot.grants = grants;
     snapshot.tenant_settings = (!tenant_settings.is_empty()).then_some(tenant_settings);
     Ok(snapshot)
+}
+
+/// A privileged user: an administrator when it holds the Global Administrator role; its roles
+/// (each once, however many paths lead to it) kept in its attributes.
+fn privileged_user(account: &str, id: String, u: PrivilegedUser) -> Principal {
+    let roles = u.roles.map(|roles| {
+        merge_repeats(roles, &format!("roles of privileged user {id}"), |r| {
+            r.clone()
+        })
+    });
+    Principal {
+        account: account.to_string(),
+        kind: PrincipalKind::User,
+        name: u.display_name.unwrap_or_else(|| id.clone()),
+        login: None,
+        status: None,
+        admin: roles
+            .as_ref()
+            .map(|roles| roles.iter().any(|r| r == GLOBAL_ADMIN)),
+        interactive: None,
+        mfa_enabled: None,
+        mfa_methods: Vec::new(),
+        created: None,
+        last_sign_in: None,
+        credentials: Vec::new(),
+        identity_source: u.on_premises_immutable_id.map(|immutable| {
+            match immutable {
+                Some(_) => "on-premises-ad",
+                None => "entra-id",
+            }
+            .to_string()
+        }),
+        employment: None,
+        guest: None,
+        access_expires: None,
+        last_reviewed: None,
+        tags: Vec::new(),
+        attributes: roles.map(|roles| serde_json::json!({ "roles": roles }).to_string()),
+        id,
+    }
 }
 
 #[cfg(test)]
@@ -258,10 +265,73 @@ mod tests {
             .map(|p| p.name.as_str())
             .collect();
         assert_eq!(admins, ["Ada"]);
-        assert_eq!(s.grants.as_ref().map(Vec::len), Some(2));
+        assert!(
+            s.grants.is_none(),
+            "the export does not say how a role was assigned"
+        );
         let p = s.provenance.expect("provenance");
         assert_eq!(p.source_version.as_deref(), Some("ScubaGear 1.6.0"));
         assert_eq!(p.files.len(), 1);
+    }
+
+    #[test]
+    fn repeated_roles_merge_and_nothing_is_invented() {
+        // One user holds SharePoint Administrator through two assignment paths; another's
+        // OnPremisesImmutableId is null (cloud-only), a third's is absent (unknown).
+        let s = import_text(
+            r#"{"tenant_id": "t", "timestamp_zulu": "2026-11-20T09:00:00Z",
+                "privileged_users": {
+                  "u1": {"DisplayName": "Ada", "OnPremisesImmutableId": "abc==",
+                         "roles": ["SharePoint Administrator", "Global Administrator", "SharePoint Administrator"]},
+                  "u2": {"DisplayName": "Bob", "OnPremisesImmutableId": null, "roles": ["Global Administrator"]},
+                  "u3": {"DisplayName": "Cy", "roles": null}}}"#,
+        )
+        .expect("a repeated role does not abort the import");
+        let p = s.principals.as_ref().expect("principals");
+        let by = |id: &str| p.iter().find(|p| p.id == id).expect(id);
+        assert_eq!(
+            by("u1").attributes.as_deref(),
+            Some(r#"{"roles":["SharePoint Administrator","Global Administrator"]}"#)
+        );
+        let sources: Vec<_> = ["u1", "u2", "u3"]
+            .iter()
+            .map(|id| by(id).identity_source.as_deref())
+            .collect();
+        assert_eq!(sources, [Some("on-premises-ad"), Some("entra-id"), None]);
+        assert_eq!(by("u3").admin, None, "roles: null says nothing");
+        assert!(
+            p.iter()
+                .all(|p| p.interactive.is_none() && p.guest.is_none())
+        );
+        assert!(s.grants.is_none());
+    }
+
+    #[test]
+    fn a_results_file_carrying_the_export_imports_with_its_metadata() {
+        let results = r#"{"MetaData": {"TenantId": "0000-1111", "DisplayName": "Contoso",
+                "DomainName": "contoso.onmicrosoft.com", "Tool": "ScubaGear", "ToolVersion": "1.8.0",
+                "TimestampZulu": "2026-11-21T10:00:00Z"},
+            "Summary": {"AAD": {"Failures": 3}}, "Results": {"AAD": []},
+            "Raw": {"privileged_users": {"u1": {"DisplayName": "Ada", "roles": ["Global Administrator"]}},
+                    "admin_audit_log_config": [{"UnifiedAuditLogIngestionEnabled": true}]}}"#;
+        let s = crate::import::import_text(Source::Scubagear, "ScubaResults_1a2b.json", results)
+            .expect("imports");
+        assert_eq!(s.accounts[0].id, "contoso.onmicrosoft.com");
+        assert_eq!(s.accounts[0].name.as_deref(), Some("Contoso"));
+        assert_eq!(
+            s.captured_at,
+            crate::snapshot::time::parse("2026-11-21T10:00:00Z").expect("time")
+        );
+        let p = s.provenance.as_ref().expect("provenance");
+        assert_eq!(p.source_version.as_deref(), Some("ScubaGear 1.8.0"));
+        assert_eq!(s.principals.as_ref().map(Vec::len), Some(1));
+        let e = crate::import::import_text(
+            Source::Scubagear,
+            "ScubaResults.json",
+            r#"{"MetaData": {"TenantId": "t"}, "Results": {}}"#,
+        )
+        .expect_err("no Raw block");
+        assert!(e.to_string().contains("`Raw`"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Creates, in an emulated AWS account (moto), a state with known problems for the AWS
-# end-to-end test (tests/tests/aws_import.rs). Expects the AWS CLI on PATH, configured for the
-# emulator, and AWS_COLLECT_ENDPOINT set to its URL.
+# Creates, in an emulated AWS organisation (moto), a state with known problems for the AWS
+# end-to-end test (tests/tests/aws_import.rs): the management account (us-east-1, and one
+# volume in eu-west-1) and a member account (a trail and its bucket, and a volume, in eu-west-1). Expects the
+# AWS CLI on PATH, configured for the emulator, and AWS_COLLECT_ENDPOINT set to its URL.
 set -euo pipefail
 e=(--endpoint-url "$AWS_COLLECT_ENDPOINT" --region us-east-1 --output json)
 a() { aws "$@" "${e[@]}" >/dev/null; }
@@ -58,4 +59,29 @@ a rds create-db-instance --db-instance-identifier orders --engine postgres \
 a backup create-backup-vault --backup-vault-name main
 a backup create-backup-plan --backup-plan '{"BackupPlanName":"daily-7d","Rules":[{"RuleName":"daily","TargetBackupVaultName":"main","ScheduleExpression":"cron(0 5 ? * * *)","Lifecycle":{"DeleteAfterDays":7}}]}'
 
-# No CloudTrail trail at all.
+# No CloudTrail trail at all in this account.
+
+# A second region: one more volume, unencrypted, in eu-west-1.
+aws ec2 create-volume --availability-zone eu-west-1a --size 8 \
+    --endpoint-url "$AWS_COLLECT_ENDPOINT" --region eu-west-1 --output json >/dev/null
+
+# An AWS Organization with one member account, reached through OrganizationAccountAccessRole
+# (moto lets any role be assumed and serves the member account to its credentials).
+a organizations create-organization --feature-set ALL
+member=$(aws organizations create-account --email member@example.com --account-name member \
+    "${e[@]}" --query CreateAccountStatus.AccountId --output text)
+read -r key secret token < <(aws sts assume-role "${e[@]}" --output text \
+    --role-arn "arn:aws:iam::$member:role/OrganizationAccountAccessRole" --role-session-name seed \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]')
+(
+    export AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token
+    w=(--endpoint-url "$AWS_COLLECT_ENDPOINT" --region eu-west-1 --output json)
+    # In eu-west-1: a single-region trail without log-file validation, writing to a bucket
+    # without default encryption and without Object Lock.
+    aws s3api create-bucket --bucket acme-member-logs \
+        --create-bucket-configuration LocationConstraint=eu-west-1 "${w[@]}" >/dev/null
+    aws cloudtrail create-trail --name member-trail --s3-bucket-name acme-member-logs "${w[@]}" >/dev/null
+    aws cloudtrail start-logging --name member-trail "${w[@]}" >/dev/null
+    # A volume in an account without any backup plan: in no plan, so not backed up.
+    aws ec2 create-volume --availability-zone eu-west-1a --size 8 "${w[@]}" >/dev/null
+)

@@ -10,11 +10,14 @@ pub const ID: &str = "backup.coverage";
 /// The check's declaration.
 pub fn check() -> Check {
     Check::new(ID, evaluate)
+        .providers(&["aws", "azure", "gcp"])
         .title("In-scope resources are backed up")
         .description(
             "For each database, volume and file system, and each storage container carrying the \
              `scope-tag` tag (key=value): passes when a backup plan protects it or (data stores) \
-             its own automated backups are on; fails otherwise.",
+             its own automated backups are on; fails otherwise. Where the protected resources \
+             are unknown but the account has no backup plan at all, nothing is in a plan, so the \
+             resource's own backups decide.",
         )
         .severity(Severity::High)
         .rationale(
@@ -37,17 +40,51 @@ pub fn check() -> Check {
             EntityKind::DataStores,
             EntityKind::Storage,
             EntityKind::ProtectedResources,
+            EntityKind::BackupPlans,
         ])
 }
 
+/// What is known of a resource's protection by a backup plan.
+enum Protection<'a> {
+    /// The protected resource that names it.
+    Protected(usize, &'a ProtectedResource),
+    /// In no plan: the protected resources do not name it, or the account has no plan.
+    Unprotected,
+    /// The protected resources are unknown and the account may have plans.
+    Unknown,
+}
+
 fn protected_by<'a>(
-    prs: &'a [ProtectedResource],
+    prs: Option<&'a [ProtectedResource]>,
+    plans: Option<&[BackupPlan]>,
     id: &str,
     account: &str,
-) -> Option<(usize, &'a ProtectedResource)> {
-    prs.iter()
-        .enumerate()
-        .find(|(_, p)| p.resource_id == id && p.account == account)
+) -> Protection<'a> {
+    match prs {
+        Some(prs) => prs
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.resource_id == id && p.account == account)
+            .map_or(Protection::Unprotected, |(j, p)| {
+                Protection::Protected(j, p)
+            }),
+        None if plans.is_some_and(|plans| !plans.iter().any(|p| p.account == account)) => {
+            Protection::Unprotected
+        }
+        None => Protection::Unknown,
+    }
+}
+
+/// The not-evaluable finding for a resource whose protection is unknown.
+fn unknown(res: ResourceRef, name: &str) -> Finding {
+    Finding::not_evaluable(
+        ID,
+        res,
+        format!(
+            "the snapshot does not include protected_resources, and {name}'s account may have \
+             backup plans"
+        ),
+    )
 }
 
 fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
@@ -55,7 +92,11 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         .text("scope-tag")?
         .split_once('=')
         .ok_or_else(|| CheckError::Param("`scope-tag` must be key=value".into()))?;
-    let prs = snap.protected_resources()?;
+    let prs = snap.protected_resources().ok();
+    let plans = snap.backup_plans().ok();
+    if prs.is_none() && plans.is_none() {
+        snap.protected_resources()?;
+    }
     let mut out = Vec::new();
     for (i, d) in snap.data_stores()?.iter().enumerate() {
         if !matches!(
@@ -66,8 +107,8 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
         }
         let res = resource::data_store(d);
         let native = d.backup_retention_days.is_some_and(|n| n > 0);
-        let f = match (protected_by(prs, &d.id, &d.account), native) {
-            (Some((j, p)), _) => Finding::pass(
+        let f = match (protected_by(prs, plans, &d.id, &d.account), native) {
+            (Protection::Protected(j, p), _) => Finding::pass(
                 ID,
                 res,
                 format!("{} is in backup plan {}", d.name, show(p.plan_id.as_ref())),
@@ -77,8 +118,11 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                 p.resource_id.clone(),
                 format!("/protected_resources/{j}"),
             ),
-            (None, true) => Finding::pass(ID, res, format!("{} has automated backups", d.name)),
-            (None, false)
+            (Protection::Unprotected | Protection::Unknown, true) => {
+                Finding::pass(ID, res, format!("{} has automated backups", d.name))
+            }
+            (Protection::Unknown, false) => unknown(res, &d.name),
+            (Protection::Unprotected, false)
                 if d.kind == DataStoreKind::Database && d.backup_retention_days.is_none() =>
             {
                 Finding::not_evaluable(
@@ -90,7 +134,9 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                     ),
                 )
             }
-            (None, false) => Finding::fail(ID, res, format!("{} is not backed up", d.name)),
+            (Protection::Unprotected, false) => {
+                Finding::fail(ID, res, format!("{} is not backed up", d.name))
+            }
         };
         out.push(f.evidence(
             "backup_retention_days",
@@ -103,8 +149,8 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             continue;
         }
         let res = resource::storage(s);
-        let f = match protected_by(prs, &s.id, &s.account) {
-            Some((j, p)) => Finding::pass(
+        let f = match protected_by(prs, plans, &s.id, &s.account) {
+            Protection::Protected(j, p) => Finding::pass(
                 ID,
                 res,
                 format!("{} is in backup plan {}", s.name, show(p.plan_id.as_ref())),
@@ -114,11 +160,12 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
                 p.resource_id.clone(),
                 format!("/protected_resources/{j}"),
             ),
-            None => Finding::fail(
+            Protection::Unprotected => Finding::fail(
                 ID,
                 res,
                 format!("{} is tagged {key}={value} but not backed up", s.name),
             ),
+            Protection::Unknown => unknown(res, &s.name),
         };
         out.push(f.evidence(
             "tags",
@@ -214,5 +261,36 @@ mod tests {
             (f[0].resource.id.as_str(), f[0].status),
             ("protected_resources", Status::NotEvaluable)
         );
+    }
+
+    #[test]
+    fn without_protected_resources_an_account_without_plans_has_nothing_in_a_plan() {
+        let mut bare = testing::data_store("bare", "bare");
+        bare.kind = DataStoreKind::Volume;
+        let mut native = testing::data_store("native", "native");
+        native.backup_retention_days = Some(7);
+        let mut elsewhere = bare.clone();
+        elsewhere.id = "elsewhere".into();
+        elsewhere.account = "other".into();
+        let mut plan = testing::backup_plan("p", "daily");
+        plan.account = "other".into();
+        let run = |plans: Vec<BackupPlan>| {
+            let snap = SnapshotBuilder::new()
+                .data_stores(vec![bare.clone(), native.clone(), elsewhere.clone()])
+                .storage(Vec::new())
+                .backup_plans(plans)
+                .build();
+            testing::outcomes(testing::run(&crate::plugin(), ID, &snap, &[]))
+        };
+        assert_eq!(
+            run(vec![plan.clone()]),
+            vec![
+                ("bare".into(), Status::Fail),
+                ("native".into(), Status::Pass),
+                ("elsewhere".into(), Status::NotEvaluable),
+            ],
+            "the test account has no plan; the other account's plan may protect its volume"
+        );
+        assert_eq!(run(Vec::new())[2], ("elsewhere".into(), Status::Fail));
     }
 }

@@ -12,9 +12,10 @@ pub fn check() -> Check {
         .title("Audit-log storage is private and encrypted")
         .description(
             "For each audit log with a destination: looks up the destination storage in the \
-             snapshot; fails when it is publicly readable or writable, or when neither the log \
-             nor the storage is encrypted; passes when it is private and encrypted; not evaluable \
-             when the destination is not in the snapshot or a setting is unknown.",
+             snapshot (in the log's account, else in any account); fails when it is publicly \
+             readable or writable, or when neither the log nor the storage is encrypted; passes \
+             when it is private and encrypted; not evaluable when the destination is not in the \
+             snapshot or a setting is unknown.",
         )
         .severity(Severity::Medium)
         .rationale(
@@ -41,11 +42,40 @@ fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
         let Some(dest) = &l.destination else { continue };
         let res = resource::audit_log(l);
         let dest_path = path(EntityKind::AuditLogs, i, "destination");
+        // The destination in the log's own account, else in the one other account of the
+        // snapshot that holds it (an organisation's log-archive account: AWS bucket ARNs name
+        // no account). Held by several other accounts, it is ambiguous: never the first in
+        // the snapshot's order.
+        let elsewhere: Vec<(usize, &Storage)> = storage
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| &s.id == dest && s.account != l.account)
+            .collect();
         let Some((j, s)) = storage
             .iter()
             .enumerate()
             .find(|(_, s)| &s.id == dest && s.account == l.account)
+            .or(match elsewhere.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            })
         else {
+            if elsewhere.len() > 1 {
+                out.push(
+                    Finding::not_evaluable(
+                        ID,
+                        res,
+                        format!(
+                            "destination {dest} of {} is held by {} other accounts of the \
+                             snapshot",
+                            l.name,
+                            elsewhere.len()
+                        ),
+                    )
+                    .evidence("destination", dest.clone(), dest_path),
+                );
+                continue;
+            }
             out.push(
                 Finding::not_evaluable(
                     ID,
@@ -180,6 +210,48 @@ mod tests {
         assert_eq!(
             testing::run(&crate::plugin(), ID, &snap, &[])[0].status,
             Status::Pass
+        );
+    }
+
+    #[test]
+    fn the_destination_may_be_in_another_account() {
+        let mut elsewhere = bucket("archive", false, Some(false));
+        elsewhere.account = "log-archive".into();
+        let mut first = bucket("archive", false, Some(true));
+        first.account = "other".into();
+        let snap = SnapshotBuilder::new()
+            .storage(vec![first.clone()])
+            .audit_logs(vec![log("a", Some("archive"))])
+            .build();
+        // Not in the log's account: the one other account holding it.
+        assert_eq!(
+            testing::run(&crate::plugin(), ID, &snap, &[])[0].status,
+            Status::Pass
+        );
+        // Two other accounts hold it: ambiguous, in either order.
+        for storage in [
+            vec![first.clone(), elsewhere.clone()],
+            vec![elsewhere.clone(), first],
+        ] {
+            let snap = SnapshotBuilder::new()
+                .storage(storage)
+                .audit_logs(vec![log("a", Some("archive"))])
+                .build();
+            assert_eq!(
+                testing::run(&crate::plugin(), ID, &snap, &[])[0].status,
+                Status::NotEvaluable
+            );
+        }
+        let mut same = bucket("archive", false, Some(false));
+        same.account = testing::ACCOUNT.into();
+        let snap = SnapshotBuilder::new()
+            .storage(vec![elsewhere, same])
+            .audit_logs(vec![log("a", Some("archive"))])
+            .build();
+        assert_eq!(
+            testing::run(&crate::plugin(), ID, &snap, &[])[0].status,
+            Status::Fail,
+            "the log's own account first"
         );
     }
 

@@ -1,8 +1,8 @@
 //! AWS Backup: plans (retention, schedule, vault, copies), vault lock, protected resources.
 
+use super::scope::Scoped;
 use super::time::{AwsTime, secs};
 use crate::import::common::ImportError;
-use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
 use crate::snapshot::{BackupPlan, ProtectedResource};
 use serde::Deserialize;
@@ -162,8 +162,12 @@ fn resource_kind(aws_type: Option<&str>) -> String {
     .to_string()
 }
 
-/// Reads the Backup files.
-pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Backup, ImportError> {
+/// Reads one region's Backup files (`region`: the region they were collected in, when known).
+pub fn collect(
+    files: &mut Scoped<'_>,
+    account: &str,
+    region: Option<&str>,
+) -> Result<Backup, ImportError> {
     let vaults: Option<BTreeMap<String, Option<bool>>> = files
         .answer::<ListVaults>("backup/list-backup-vaults.json")?
         .ok()
@@ -195,12 +199,12 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Backup, ImportE
                     .answer::<GetPlan>(&rel)?
                     .ok()
                     .map(|p| p.backup_plan.rules);
-                out.push(plan(entry, rules, vaults.as_ref(), account));
+                out.push(plan(entry, rules, vaults.as_ref(), account, region));
             }
             Some(out)
         }
     };
-    let protected = files
+    let listed = files
         .answer::<ListProtected>("backup/list-protected-resources.json")?
         .ok()
         .map(|l| {
@@ -216,7 +220,13 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Backup, ImportE
                 })
                 .collect()
         });
-    Ok(Backup { plans, protected })
+    // The protected resources are what `list-protected-resources` answered, and nothing else:
+    // an account without plans may still hold on-demand recovery points. That no resource is
+    // in a plan when the account has none is for the checks to derive from the (empty) plans.
+    Ok(Backup {
+        plans,
+        protected: listed,
+    })
 }
 
 fn plan(
@@ -224,12 +234,15 @@ fn plan(
     rules: Option<Vec<Rule>>,
     vaults: Option<&BTreeMap<String, Option<bool>>>,
     account: &str,
+    region: Option<&str>,
 ) -> BackupPlan {
     let home_region = entry
         .backup_plan_arn
         .as_deref()
         .and_then(arn_region_account)
-        .map(|(r, _)| r.to_string());
+        .map(|(r, _)| r.to_string())
+        .filter(|r| !r.is_empty())
+        .or(region.map(str::to_string));
     let rules = rules.as_deref();
     let retention_days = rules.filter(|r| !r.is_empty()).map(|rules| {
         rules
@@ -252,7 +265,8 @@ fn plan(
     });
     let vault = rules.and_then(|r| r.iter().find_map(|r| r.target_backup_vault_name.clone()));
     let vault_locked = match (&vault, vaults) {
-        (Some(v), Some(known)) => known.get(v).map(|locked| locked.unwrap_or(false)),
+        // `Locked` missing from the vault's listing: unknown.
+        (Some(v), Some(known)) => known.get(v).copied().flatten(),
         _ => None,
     };
     let copies: Vec<(String, String)> = rules
@@ -262,10 +276,10 @@ fn plan(
         .filter_map(|c| arn_region_account(&c.destination_backup_vault_arn))
         .map(|(r, a)| (r.to_string(), a.to_string()))
         .collect();
-    let cross_region_copy = rules.map(|_| {
-        copies
-            .iter()
-            .any(|(r, _)| home_region.as_deref().is_some_and(|h| h != r))
+    // Unknown when copies exist but the plan's own region is not.
+    let cross_region_copy = rules.and_then(|_| match home_region.as_deref() {
+        Some(home) => Some(copies.iter().any(|(r, _)| r != home)),
+        None => copies.is_empty().then_some(false),
     });
     let cross_account_copy = rules.map(|_| copies.iter().any(|(_, a)| a != account));
     BackupPlan {

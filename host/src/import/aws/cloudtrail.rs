@@ -1,9 +1,9 @@
 //! CloudTrail: trails with their status (logging, last delivery) and event selectors
 //! (management events).
 
+use super::scope::Scoped;
 use super::time::{AwsTime, secs};
 use crate::import::common::ImportError;
-use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
 use crate::snapshot::AuditLog;
 use serde::Deserialize;
@@ -30,6 +30,18 @@ struct Trail {
     kms_key_id: Option<String>,
     #[serde(default)]
     has_custom_event_selectors: Option<bool>,
+    #[serde(default)]
+    home_region: Option<String>,
+}
+
+/// A trail as one region's `describe-trails` lists it.
+pub struct Listed {
+    /// The trail; its `immutable` is left for the importer to take from the destination
+    /// bucket.
+    pub log: AuditLog,
+    /// Listed in its home region (a multi-region trail is also listed, as a shadow, in every
+    /// other region, where its status may not be readable).
+    pub home: bool,
 }
 
 #[derive(Deserialize)]
@@ -91,11 +103,13 @@ impl EventSelectors {
     }
 }
 
-/// Reads the CloudTrail files; `None` when `describe-trails` was not collected.
+/// Reads one region's CloudTrail files (`region`: the region they were collected in, when
+/// known); `None` when `describe-trails` was not collected.
 pub fn collect(
-    files: &mut ExportFiles,
+    files: &mut Scoped<'_>,
     account: &str,
-) -> Result<Option<Vec<AuditLog>>, ImportError> {
+    region: Option<&str>,
+) -> Result<Option<Vec<Listed>>, ImportError> {
     let Some(list) = files
         .answer::<DescribeTrails>("cloudtrail/describe-trails.json")?
         .ok()
@@ -117,7 +131,8 @@ pub fn collect(
         let selectors = files
             .answer::<EventSelectors>(&format!("{dir}/get-event-selectors.json"))?
             .ok();
-        out.push(AuditLog {
+        let home = region.is_some() && t.home_region.as_deref() == region;
+        let log = AuditLog {
             id: t.arn.clone().unwrap_or_else(|| t.name.clone()),
             account: account.to_string(),
             name: t.name,
@@ -133,14 +148,18 @@ pub fn collect(
             // Kept by the destination bucket's lifecycle rules, which the export does not read.
             retention_days: None,
             integrity_validation: t.log_file_validation_enabled,
+            // The destination bucket's Object Lock: set from the bucket by the importer.
             immutable: None,
             destination: t.s3_bucket_name.map(|b| format!("arn:aws:s3:::{b}")),
-            // CloudTrail always encrypts log files (SSE-S3 unless a KMS key is set).
-            encrypted: Some(true),
+            // A KMS key on the trail encrypts the log files; without one, the log files are
+            // encrypted as the destination bucket's default encryption says, a fact of the
+            // bucket (its `get-bucket-encryption`), which the checks read there.
+            encrypted: t.kms_key_id.as_ref().map(|_| true),
             encryption_key: t.kms_key_id,
             last_delivery: status.and_then(|s| secs(s.latest_delivery_time)),
             attributes: None,
-        });
+        };
+        out.push(Listed { log, home });
     }
     Ok(Some(out))
 }

@@ -1,9 +1,9 @@
 //! Data stores: RDS instances and EBS volumes, and the region's EBS encryption-by-default
 //! setting.
 
+use super::scope::Scoped;
 use super::shapes::AwsTag;
 use crate::import::common::ImportError;
-use crate::import::files::ExportFiles;
 use crate::snapshot::{DataStore, DataStoreKind, Tag, TenantSettings};
 use serde::Deserialize;
 
@@ -85,8 +85,17 @@ fn tags(list: Vec<AwsTag>) -> Vec<Tag> {
     list.into_iter().map(Into::into).collect()
 }
 
-/// Reads the RDS and EC2 files.
-pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Compute, ImportError> {
+/// Reads one region's RDS and EC2 files. `region` is the region they were collected in, when
+/// known (the region of a resource whose answer names no availability zone); `service` names
+/// the region's EBS setting (`aws-ec2`, or `aws-ec2/REGION` when the export has several
+/// regions, as the service is unique per account).
+pub fn collect(
+    files: &mut Scoped<'_>,
+    account: &str,
+    region: Option<&str>,
+    service: &str,
+) -> Result<Compute, ImportError> {
+    let in_region = |zone: Option<&str>| region_of(zone).or(region.map(str::to_string));
     let rds = files
         .answer::<DescribeDbInstances>("rds/describe-db-instances.json")?
         .ok();
@@ -105,7 +114,7 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Compute, Import
                 kind: DataStoreKind::Database,
                 name: db.identifier,
                 engine: db.engine,
-                region: region_of(db.availability_zone.as_deref()),
+                region: in_region(db.availability_zone.as_deref()),
                 encrypted: db.storage_encrypted,
                 encryption_key: db.kms_key_id,
                 publicly_accessible: db.publicly_accessible,
@@ -115,7 +124,7 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Compute, Import
             });
         }
         for v in volumes.into_iter().flat_map(|v| v.volumes) {
-            let region = region_of(v.availability_zone.as_deref());
+            let region = in_region(v.availability_zone.as_deref());
             out.push(DataStore {
                 id: match &region {
                     Some(r) => format!("arn:aws:ec2:{r}:{account}:volume/{}", v.volume_id),
@@ -128,7 +137,8 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Compute, Import
                 region,
                 encrypted: v.encrypted,
                 encryption_key: v.kms_key_id,
-                publicly_accessible: Some(false),
+                // EBS volumes have no public-access setting in the answer.
+                publicly_accessible: None,
                 backup_retention_days: None,
                 tags: tags(v.tags),
                 attributes: None,
@@ -138,7 +148,7 @@ pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Compute, Import
     });
     let tenant = default.map(|d| TenantSettings {
         default_encryption: Some(d.ebs_encryption_by_default),
-        ..TenantSettings::new(account, "aws-ec2")
+        ..TenantSettings::new(account, service)
     });
     Ok(Compute {
         data_stores,

@@ -5,10 +5,10 @@
 
 use super::credential_report::{self, KeyColumns, Row};
 use super::iam_details::{Admins, AuthorizationDetails, grants, groups};
+use super::scope::Scoped;
 use super::shapes::aws_user;
 use super::time::{AwsTime, secs};
 use crate::import::common::ImportError;
-use crate::import::files::ExportFiles;
 use crate::snapshot::{
     AccountStatus, Credential, CredentialKind, Grant, Group, PasswordPolicy, Principal,
     PrincipalKind, Tag, TenantSettings,
@@ -122,7 +122,7 @@ pub fn account_of(arn: &str) -> Option<String> {
 }
 
 /// Reads the IAM files.
-pub fn collect(files: &mut ExportFiles) -> Result<Iam, ImportError> {
+pub fn collect(files: &mut Scoped<'_>) -> Result<Iam, ImportError> {
     let report_path = "iam/get-credential-report.json";
     let (rows, report_generated) = match files.answer::<CredentialReport>(report_path)?.ok() {
         Some(r) => {
@@ -442,8 +442,8 @@ mod tests {
             fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             fs::write(path, body).expect("write");
         }
-        let mut export = ExportFiles::open_dir(dir.path()).expect("opens");
-        collect(&mut export).expect("collects")
+        let mut export = crate::import::files::ExportFiles::open_dir(dir.path()).expect("opens");
+        collect(&mut Scoped::new(&mut export, "")).expect("collects")
     }
 
     fn principal<'a>(iam: &'a Iam, name: &str) -> &'a Principal {

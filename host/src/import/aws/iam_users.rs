@@ -3,10 +3,10 @@
 //! `list-attached-user-policies`. Slower to collect (calls per user) and less complete (no
 //! access-key dates), so only a fallback.
 
+use super::scope::Scoped;
 use super::shapes::{AttachedPolicy, attached_is_admin_policy, aws_user};
 use super::time::{AwsTime, secs};
 use crate::import::common::ImportError;
-use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
 use crate::snapshot::{Grant, Principal, SubjectKind};
 use serde::Deserialize;
@@ -52,7 +52,7 @@ pub struct PerUser {
 }
 
 /// Reads `iam/list-users.json` and the per-user files; `None` without `list-users`.
-pub fn collect(files: &mut ExportFiles) -> Result<Option<PerUser>, ImportError> {
+pub fn collect(files: &mut Scoped<'_>) -> Result<Option<PerUser>, ImportError> {
     let Some(list) = files.answer::<ListUsers>("iam/list-users.json")?.ok() else {
         return Ok(None);
     };

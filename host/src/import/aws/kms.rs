@@ -1,8 +1,8 @@
 //! KMS: keys with their manager, state, rotation status and aliases.
 
+use super::scope::Scoped;
 use super::time::{AwsTime, secs};
 use crate::import::common::ImportError;
-use crate::import::files::ExportFiles;
 use crate::import::files::safe_component;
 use crate::snapshot::{Key, KeyManager};
 use serde::Deserialize;
@@ -84,7 +84,7 @@ struct Alias {
 const DEFAULT_ROTATION_DAYS: u32 = 365;
 
 /// Reads the KMS files; `None` when `list-keys` was not collected.
-pub fn collect(files: &mut ExportFiles, account: &str) -> Result<Option<Vec<Key>>, ImportError> {
+pub fn collect(files: &mut Scoped<'_>, account: &str) -> Result<Option<Vec<Key>>, ImportError> {
     let Some(list) = files.answer::<ListKeys>("kms/list-keys.json")?.ok() else {
         return Ok(None);
     };

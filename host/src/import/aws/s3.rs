@@ -2,10 +2,11 @@
 //! tags) and the account-level public-access block (S3 Control).
 
 use super::policy;
+use super::scope::Scoped;
 use super::shapes::AwsTag;
 use crate::import::common::ImportError;
+use crate::import::files::Answer;
 use crate::import::files::safe_component;
-use crate::import::files::{Answer, ExportFiles};
 use crate::snapshot::{PublicAccessBlock, Storage, StorageKind, TenantSettings};
 use serde::Deserialize;
 use serde_json::Value;
@@ -29,6 +30,9 @@ struct ListBuckets {
 #[serde(rename_all = "PascalCase")]
 struct BucketEntry {
     name: String,
+    /// The bucket's region, in the answers of newer S3 APIs.
+    #[serde(default)]
+    bucket_region: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +141,37 @@ struct ObjectLock {
 struct ObjectLockConfig {
     #[serde(default)]
     object_lock_enabled: Option<String>,
+    #[serde(default)]
+    rule: Option<ObjectLockRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ObjectLockRule {
+    #[serde(default)]
+    default_retention: Option<DefaultRetention>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DefaultRetention {
+    #[serde(default)]
+    days: Option<u32>,
+    #[serde(default)]
+    years: Option<u32>,
+}
+
+impl ObjectLockConfig {
+    /// New objects are locked: Object Lock on with a default retention period. Object Lock on
+    /// without one locks only the objects their writer locks (CloudTrail locks none).
+    fn locks_new_objects(&self) -> bool {
+        self.object_lock_enabled.as_deref() == Some("Enabled")
+            && self
+                .rule
+                .as_ref()
+                .and_then(|r| r.default_retention.as_ref())
+                .is_some_and(|d| d.days.unwrap_or(0) > 0 || d.years.unwrap_or(0) > 0)
+    }
 }
 
 #[derive(Deserialize)]
@@ -174,12 +209,9 @@ fn acl_public(acl: &Acl) -> (bool, bool) {
     (read, write)
 }
 
-/// Reads the S3 files.
-pub fn collect(
-    files: &mut ExportFiles,
-    account: &str,
-    region: Option<&str>,
-) -> Result<S3, ImportError> {
+/// Reads the S3 files (S3 is global: one list of buckets per account, each bucket's region
+/// from its location).
+pub fn collect(files: &mut Scoped<'_>, account: &str) -> Result<S3, ImportError> {
     let account_block = files
         .answer::<PabAnswer>("s3control/get-public-access-block.json")?
         .map(|a| a.public_access_block_configuration)
@@ -208,7 +240,13 @@ pub fn collect(
                 message: format!("bucket name `{}` cannot be a directory name", b.name),
             });
         }
-        buckets.push(bucket(files, &b.name, account, region, account_pab)?);
+        buckets.push(bucket(
+            files,
+            &b.name,
+            account,
+            b.bucket_region.as_deref(),
+            account_pab,
+        )?);
     }
     Ok(S3 {
         buckets: Some(buckets),
@@ -216,13 +254,14 @@ pub fn collect(
     })
 }
 
-/// One bucket. `account_pab` is the account-level (ignore public ACLs, restrict public
-/// buckets), which AWS applies on top of the bucket's own block.
+/// One bucket. `listed_region` is the region `list-buckets` gave, if any; `account_pab` is the
+/// account-level (ignore public ACLs, restrict public buckets), which AWS applies on top of
+/// the bucket's own block.
 fn bucket(
-    files: &mut ExportFiles,
+    files: &mut Scoped<'_>,
     name: &str,
     account: &str,
-    region: Option<&str>,
+    listed_region: Option<&str>,
     account_pab: Option<(bool, bool)>,
 ) -> Result<Storage, ImportError> {
     let dir = format!("s3api/buckets/{name}");
@@ -252,7 +291,7 @@ fn bucket(
         .ok();
     let lock = files
         .answer::<ObjectLock>(&at("get-object-lock-configuration"))?
-        .map(|l| l.object_lock_configuration.object_lock_enabled.as_deref() == Some("Enabled"))
+        .map(|l| l.object_lock_configuration.locks_new_objects())
         .or_unset(&["ObjectLockConfigurationNotFoundError"], false);
     let tags = match files.answer::<Tagging>(&at("get-bucket-tagging"))? {
         Answer::Ok(t) => t.tag_set,
@@ -305,7 +344,8 @@ fn bucket(
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| "us-east-1".into()),
         ),
-        None => region.map(str::to_string),
+        // Not the collecting CLI's region: buckets of every region are listed from one.
+        None => listed_region.filter(|r| !r.is_empty()).map(str::to_string),
     };
     Ok(Storage {
         id: format!("arn:aws:s3:::{name}"),

@@ -123,3 +123,16 @@ pub(crate) fn import_text(
     std::fs::write(&path, text).expect("write");
     import(source, &path, &Options::default())
 }
+
+/// A temporary export directory holding `files` (path inside the export, contents), parent
+/// directories created (tests of the directory importers).
+#[cfg(test)]
+pub(crate) fn export_dir<S: AsRef<[u8]>>(files: &[(&str, S)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, body) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, body).expect("write");
+    }
+    dir
+}

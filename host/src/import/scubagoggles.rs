@@ -363,32 +363,23 @@ fn widest(levels: impl Iterator<Item = SharingLevel>) -> Option<SharingLevel> {
     levels.max_by_key(|l| ORDER.iter().position(|o| o == l))
 }
 
-fn user(account: &str, u: &AdminUser, admin: bool, sign_in: Option<&SignIn>) -> Option<Principal> {
-    let email = u.primary_email.clone()?;
+/// A listed administrator with its standing `admin` (see [`listed_once`]).
+fn user(
+    account: &str,
+    u: &AdminUser,
+    admin: Option<bool>,
+    sign_in: Option<&SignIn>,
+) -> Option<Principal> {
+    let email = u.primary_email.as_deref()?;
     Some(Principal {
-        id: email.clone(),
-        account: account.to_string(),
-        kind: PrincipalKind::User,
-        name: email.clone(),
-        login: Some(email),
-        status: None,
-        admin: Some(admin),
-        interactive: None,
-        mfa_enabled: None,
-        mfa_methods: Vec::new(),
-        created: None,
-        last_sign_in: None,
-        credentials: Vec::new(),
+        login: Some(email.to_string()),
+        admin,
         identity_source: sign_in.and_then(|s| s.source(u)).map(str::to_string),
-        employment: None,
-        guest: None,
-        access_expires: None,
-        last_reviewed: None,
-        tags: Vec::new(),
         attributes: u
             .org_unit_path
             .as_ref()
             .map(|ou| serde_json::json!({ "org_unit_path": ou }).to_string()),
+        ..Principal::new(email, account, PrincipalKind::User, email)
     })
 }
 
@@ -491,11 +482,7 @@ pub(super) fn build(
         listed_once(supers.iter().flatten(), others.iter().flatten())
             .into_iter()
             .filter_map(|(u, listed_super)| {
-                let p = user(&account_id, &u, true, sign_in.as_ref())?;
-                Some(Principal {
-                    admin: standing(listed_super),
-                    ..p
-                })
+                user(&account_id, &u, standing(listed_super), sign_in.as_ref())
             })
             .collect::<Vec<_>>()
     });

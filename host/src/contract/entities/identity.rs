@@ -264,6 +264,35 @@ pub struct Principal {
     pub attributes: Option<String>,
 }
 
+impl Principal {
+    /// Principal `id` of `kind` named `name` in `account`, with nothing else known yet:
+    /// importers set what their export states on top of it.
+    pub fn new(id: &str, account: &str, kind: PrincipalKind, name: &str) -> Principal {
+        Principal {
+            id: id.to_string(),
+            account: account.to_string(),
+            kind,
+            name: name.to_string(),
+            login: None,
+            status: None,
+            admin: None,
+            interactive: None,
+            mfa_enabled: None,
+            mfa_methods: Vec::new(),
+            created: None,
+            last_sign_in: None,
+            credentials: Vec::new(),
+            identity_source: None,
+            employment: None,
+            guest: None,
+            access_expires: None,
+            last_reviewed: None,
+            tags: Vec::new(),
+            attributes: None,
+        }
+    }
+}
+
 /// Whether a group is a membership group or a role.
 #[derive(
     Debug,

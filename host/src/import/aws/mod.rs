@@ -422,16 +422,9 @@ fn regional(
 mod tests {
     use super::*;
     use crate::snapshot::{EntityKind, PasswordPolicy};
-    use std::fs;
 
     fn export(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (rel, body) in files {
-            let path = dir.path().join(rel);
-            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            fs::write(path, body).expect("write");
-        }
-        dir
+        crate::import::export_dir(files)
     }
 
     const CAPTURE: (&str, &str) = (

@@ -43,25 +43,8 @@ impl From<AwsTag> for Tag {
 /// An IAM user named `name` (id: its ARN) with nothing else known yet.
 pub fn aws_user(arn: &str, name: &str) -> Principal {
     Principal {
-        id: arn.to_string(),
-        account: String::new(),
-        kind: PrincipalKind::User,
-        name: name.to_string(),
-        login: None,
-        status: None,
-        admin: None,
-        interactive: None,
-        mfa_enabled: None,
-        mfa_methods: Vec::new(),
-        created: None,
-        last_sign_in: None,
-        credentials: Vec::new(),
         identity_source: Some("aws-iam".into()),
-        employment: None,
         guest: Some(false),
-        access_expires: None,
-        last_reviewed: None,
-        tags: Vec::new(),
-        attributes: None,
+        ..Principal::new(arn, "", PrincipalKind::User, name)
     }
 }

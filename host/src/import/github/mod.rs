@@ -275,13 +275,7 @@ mod tests {
     }
 
     fn export(files: &[(&str, String)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (rel, body) in files {
-            let path = dir.path().join(rel);
-            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            fs::write(path, body).expect("write");
-        }
-        dir
+        crate::import::export_dir(files)
     }
 
     fn capture() -> (&'static str, String) {

@@ -188,26 +188,12 @@ fn principal(account: &str, p: &Person) -> Principal {
         attributes.insert("site_admin".into(), site_admin.into());
     }
     Principal {
-        id: p.user.login.clone(),
-        account: account.to_string(),
-        kind,
-        name: p.user.login.clone(),
         login: Some(p.user.login.clone()),
-        status: None,
         admin,
-        interactive: None,
         mfa_enabled: p.mfa,
-        mfa_methods: Vec::new(),
-        created: None,
-        last_sign_in: None,
-        credentials: Vec::new(),
-        identity_source: None,
-        employment: None,
         guest,
-        access_expires: None,
-        last_reviewed: None,
-        tags: Vec::new(),
         attributes: Some(serde_json::Value::Object(attributes).to_string()),
+        ..Principal::new(&p.user.login, account, kind, &p.user.login)
     }
 }
 
@@ -216,10 +202,7 @@ mod tests {
     use super::*;
 
     fn export(files: &[(&str, &str)]) -> (tempfile::TempDir, ExportFiles) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (rel, body) in files {
-            std::fs::write(dir.path().join(rel), body).expect("write");
-        }
+        let dir = crate::import::export_dir(files);
         let f = ExportFiles::open_dir(dir.path()).expect("open");
         (dir, f)
     }

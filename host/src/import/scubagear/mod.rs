@@ -185,21 +185,11 @@ fn privileged_user(account: &str, id: String, u: PrivilegedUser) -> Principal {
             r.clone()
         })
     });
+    let name = u.display_name.as_deref().unwrap_or(&id);
     Principal {
-        account: account.to_string(),
-        kind: PrincipalKind::User,
-        name: u.display_name.unwrap_or_else(|| id.clone()),
-        login: None,
-        status: None,
         admin: roles
             .as_ref()
             .map(|roles| roles.iter().any(|r| r == GLOBAL_ADMIN)),
-        interactive: None,
-        mfa_enabled: None,
-        mfa_methods: Vec::new(),
-        created: None,
-        last_sign_in: None,
-        credentials: Vec::new(),
         identity_source: u.on_premises_immutable_id.map(|immutable| {
             match immutable {
                 Some(_) => "on-premises-ad",
@@ -207,13 +197,8 @@ fn privileged_user(account: &str, id: String, u: PrivilegedUser) -> Principal {
             }
             .to_string()
         }),
-        employment: None,
-        guest: None,
-        access_expires: None,
-        last_reviewed: None,
-        tags: Vec::new(),
         attributes: roles.map(|roles| serde_json::json!({ "roles": roles }).to_string()),
-        id,
+        ..Principal::new(&id, account, PrincipalKind::User, name)
     }
 }
 

@@ -25,7 +25,7 @@ BENCH_SCALES ?= 1000,10000,100000
 BENCH_RUNS ?= 3
 BENCH_FINDINGS ?= 1000000
 
-.PHONY: postgres postgres-stop demo demo-history oscal-tools test toolchain browser aws-emulator host plugins test-plugins lint fuzz fuzz-smoke bench bench-renderers clean-cache
+.PHONY: postgres postgres-stop demo demo-history oscal-tools test toolchain browser aws-emulator registry-tools host plugins test-plugins lint fuzz fuzz-smoke bench bench-renderers clean-cache
 
 demo: toolchain host plugins
 	$(POSTURE) scan --snapshot examples/snapshots/acme.json --plugins target/plugins \
@@ -40,7 +40,7 @@ demo-history: toolchain host plugins
 # PostgreSQL (the run history's second backend) runs as a throwaway cluster for the tests and
 # is stopped afterwards, whether they pass or not.
 test:
-	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator oscal-tools postgres host plugins lint
+	$(MAKE) HOST_FLAGS="--workspace --all-targets" toolchain browser aws-emulator oscal-tools registry-tools postgres host plugins lint
 	status=0; $(CARGO) test --workspace --locked || status=$$?; $(MAKE) postgres-stop; exit $$status
 	$(MAKE) fuzz-smoke
 
@@ -68,6 +68,10 @@ aws-emulator:
 # compliance-trestle (PyPI), which validates the evidence pack's OSCAL files in the tests.
 oscal-tools:
 	@bash tests/oscal/install-trestle.sh target/trestle
+
+# Debian's docker-registry and skopeo, for the end-to-end tests of publishing plugins to a registry.
+registry-tools:
+	@bash tests/registry/install.sh
 
 # Debian's Chromium, for the test that opens the HTML report in a real browser.
 browser:

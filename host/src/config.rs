@@ -19,6 +19,9 @@
 //!
 //! [actions]                     # action plan: owners and due dates (see `actions`)
 //! default-owner = "security@acme.example"
+//!
+//! [trust.keys.acme]             # plugins from registries (see `trust`)
+//! public-key = "keys/acme.pub"
 //! ```
 
 use crate::limits::{Limits, LimitsOverride};
@@ -100,6 +103,9 @@ pub struct Config {
     /// How often checks are promised to run (evidence gaps).
     #[serde(default)]
     pub evidence: crate::report::cadence::EvidencePolicy,
+    /// Which keys may publish which plugins installed from a registry (`plugins add`).
+    #[serde(default)]
+    pub trust: crate::trust::TrustPolicy,
     /// Where it came from, for messages.
     #[serde(skip)]
     pub origin: String,

@@ -35,3 +35,4 @@ pub mod report;
 pub mod runtime;
 pub mod session;
 pub mod snapshot;
+pub mod trust;

@@ -1,7 +1,8 @@
 //! The plugin lock file (`posture.lock`): the sha256 of every plugin component the user has
 //! accepted. When a lock file exists, `scan` refuses (before compiling anything) a component
 //! whose bytes differ from the pinned digest or that is not pinned at all, until the user
-//! runs `posture plugins lock` again.
+//! runs `posture plugins lock` again. A plugin installed from a registry also records its
+//! source: the reference, the manifest digest and the key that signed it.
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,28 @@ pub struct LockEntry {
     pub version: String,
     /// sha256 of the component bytes, hex.
     pub sha256: String,
+    /// Where it was installed from, when `posture plugins add` installed it from a registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<RegistrySource>,
+}
+
+/// Where a locked plugin came from and who signed it (`posture plugins add` and `update`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RegistrySource {
+    /// The reference it was added from (`registry/repository:tag` or `…@sha256:…`).
+    pub reference: String,
+    /// The repository (`registry/repository`), where `plugins update` looks for newer tags.
+    pub repository: String,
+    /// Digest of the OCI manifest installed (`sha256:…`).
+    pub manifest: String,
+    /// The trust policy's name of the key whose signature was verified; `None`: accepted
+    /// unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// The key id (sha256 of the public key's SPKI DER, hex) of that key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_key: Option<String>,
 }
 
 /// The lock file.
@@ -118,6 +141,18 @@ impl LockFile {
         })
     }
 
+    /// The entry of plugin `name`, if locked.
+    pub fn by_name(&self, name: &str) -> Option<&LockEntry> {
+        self.plugins.iter().find(|e| e.name == name)
+    }
+
+    /// Adds `entry`, replacing any entry with its file name or plugin name.
+    pub fn upsert(&mut self, entry: LockEntry) {
+        self.plugins
+            .retain(|e| e.file != entry.file && e.name != entry.name);
+        self.plugins.push(entry);
+    }
+
     /// Checks the component `file` (base name) with digest `sha256` against the lock.
     pub fn check(&self, file: &str, sha256: &str) -> Result<(), LockViolation> {
         match self.plugins.iter().find(|e| e.file == file) {
@@ -144,6 +179,7 @@ mod tests {
             name: "p".into(),
             version: "1.0.0".into(),
             sha256: sha.into(),
+            source: None,
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod aws_emulator;
 pub mod conformance;
 pub mod pg;
+pub mod registry;
 
 use posture::config::Config;
 use posture::report::Report;

@@ -386,6 +386,18 @@ pub(crate) struct PluginSourceArgs {
     pub(crate) lock: PathBuf,
 }
 
+/// The trust policy for plugins from registries.
+#[derive(Args, Clone)]
+pub(crate) struct TrustArgs {
+    /// Configuration file whose [trust] section lists the trusted keys (docs/distribution.md).
+    #[arg(long, value_name = "FILE", env = "POSTURE_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// Accept a plugin that carries no signature at all (never one with a bad or untrusted
+    /// signature).
+    #[arg(long)]
+    pub(crate) allow_unsigned: bool,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum ListFormat {
     Text,
@@ -471,6 +483,46 @@ pub(crate) enum PluginsCommand {
     Lock {
         #[command(flatten)]
         source: PluginSourceArgs,
+    },
+    /// Push a plugin component to an OCI registry (CNCF Wasm artifact layout), annotated with
+    /// its own metadata; with --sign-key, sign its manifest digest (docs/distribution.md).
+    Publish {
+        /// The component.
+        #[arg(value_name = "PLUGIN.wasm")]
+        component: PathBuf,
+        /// Where to push it.
+        #[arg(value_name = "REGISTRY/REPO:TAG")]
+        reference: String,
+        /// Ed25519 private key (PKCS#8 PEM, from `posture keygen`) to sign with.
+        #[arg(long, value_name = "KEY")]
+        sign_key: Option<PathBuf>,
+    },
+    /// Install a plugin from an OCI registry: its signature verified against the trust policy,
+    /// loaded once to validate it, installed into the first --plugins directory and pinned in
+    /// the lock file with its source and signer.
+    Add {
+        /// The plugin: REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:….
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+        #[command(flatten)]
+        source: PluginSourceArgs,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+    /// Move plugins installed from a registry (all, or NAME) to the newest release tag of their
+    /// repository, verified as `add` does; shows the checks added and removed, the version,
+    /// the signer and the contract.
+    Update {
+        /// Only this plugin.
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+        /// Show what would change; install nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        source: PluginSourceArgs,
+        #[command(flatten)]
+        trust: TrustArgs,
     },
     /// Create a new plugin with one check, one test and one case for `posture test`.
     New {

@@ -7,6 +7,7 @@
 //! | 2 | usage or input error (bad flag, unreadable or invalid file) |
 //! | 3 | a plugin failed to load or errored: the results are incomplete |
 //! | 4 | `scan --record`: the report was printed but the run was NOT recorded (store read-only, full, corrupt, unreachable, or written by a newer posture) |
+//! | 5 | `plugins add`, `plugins update`: the plugin was refused (signature, trust policy, digests, collision); nothing was installed |
 
 use posture::model::Verdict;
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ pub(crate) enum Exit {
     PluginError,
     /// 4.
     NotRecorded,
+    /// 5.
+    Refused,
 }
 
 impl Exit {
@@ -35,6 +38,7 @@ impl Exit {
             Exit::Usage => 2,
             Exit::PluginError => 3,
             Exit::NotRecorded => 4,
+            Exit::Refused => 5,
         }
     }
 }
@@ -66,6 +70,7 @@ mod tests {
         assert_eq!(Exit::from(Verdict::Error).code(), 3);
         assert_eq!(Exit::Usage.code(), 2);
         assert_eq!(Exit::NotRecorded.code(), 4);
+        assert_eq!(Exit::Refused.code(), 5);
         for v in [Verdict::Pass, Verdict::Fail, Verdict::Error] {
             assert_eq!(Exit::from(v).code(), v.code());
         }

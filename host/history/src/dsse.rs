@@ -1,6 +1,8 @@
 //! Signed receipts: an in-toto Statement v1 about a run (subject: the receipt digest;
 //! predicate: test-result v0.1 with the run's passed, warned and failed checks) wrapped in a
-//! DSSE envelope signed with Ed25519 over the DSSE pre-authentication encoding.
+//! DSSE envelope signed with Ed25519 over the DSSE pre-authentication encoding. The envelope
+//! functions take any payload type too ([`sign_payload`], [`verify_payload`]): plugin
+//! signatures in registries (`posture-distribution`) use them.
 
 use crate::json::Json;
 use crate::keys::{SigningKey, VerifyingKey, key_id};
@@ -43,7 +45,7 @@ pub struct EnvelopeSignature {
 #[non_exhaustive]
 pub enum EnvelopeError {
     /// Not a DSSE envelope of the expected payload type.
-    #[error("not a DSSE envelope of {PAYLOAD_TYPE}: {0}")]
+    #[error("not a DSSE envelope of the expected payload type: {0}")]
     Malformed(String),
     /// No signature by the given key.
     #[error("no signature by key {0}")]
@@ -140,10 +142,15 @@ pub(crate) fn statement(receipt: &Receipt, digest: &str, findings: &[Json]) -> s
 /// Signs a statement.
 pub fn sign(statement: &serde_json::Value, key: &SigningKey) -> Envelope {
     let body = serde_json_canonicalizer::to_vec(statement).unwrap_or_default();
-    let sig: Signature = key.sign(&pae(PAYLOAD_TYPE, &body));
+    sign_payload(PAYLOAD_TYPE, &body, key)
+}
+
+/// Signs `body` of `payload_type` (over the pre-authentication encoding, [`pae`]).
+pub fn sign_payload(payload_type: &str, body: &[u8], key: &SigningKey) -> Envelope {
+    let sig: Signature = key.sign(&pae(payload_type, body));
     Envelope {
-        payload: BASE64.encode(&body),
-        payload_type: PAYLOAD_TYPE.into(),
+        payload: BASE64.encode(body),
+        payload_type: payload_type.into(),
         signatures: vec![EnvelopeSignature {
             keyid: key_id(&key.verifying_key()),
             sig: BASE64.encode(sig.to_bytes()),
@@ -153,9 +160,20 @@ pub fn sign(statement: &serde_json::Value, key: &SigningKey) -> Envelope {
 
 /// Checks that `envelope` is signed by `key` and returns its statement.
 pub fn verify(envelope: &Envelope, key: &VerifyingKey) -> Result<serde_json::Value, EnvelopeError> {
-    if envelope.payload_type != PAYLOAD_TYPE {
+    let body = verify_payload(envelope, PAYLOAD_TYPE, key)?;
+    serde_json::from_slice(&body).map_err(|e| EnvelopeError::Malformed(format!("statement: {e}")))
+}
+
+/// Checks that `envelope` carries a payload of `payload_type` signed by `key`, and returns the
+/// payload's bytes.
+pub fn verify_payload(
+    envelope: &Envelope,
+    payload_type: &str,
+    key: &VerifyingKey,
+) -> Result<Vec<u8>, EnvelopeError> {
+    if envelope.payload_type != payload_type {
         return Err(EnvelopeError::Malformed(format!(
-            "payload type `{}`",
+            "payload type `{}`, expected `{payload_type}`",
             envelope.payload_type
         )));
     }
@@ -173,9 +191,9 @@ pub fn verify(envelope: &Envelope, key: &VerifyingKey) -> Result<serde_json::Val
         .ok()
         .and_then(|b| Signature::from_slice(&b).ok())
         .ok_or_else(|| EnvelopeError::BadSignature(id.clone()))?;
-    key.verify(&pae(PAYLOAD_TYPE, &body), &sig)
+    key.verify(&pae(payload_type, &body), &sig)
         .map_err(|_| EnvelopeError::BadSignature(id.clone()))?;
-    serde_json::from_slice(&body).map_err(|e| EnvelopeError::Malformed(format!("statement: {e}")))
+    Ok(body)
 }
 
 /// Checks `envelope` against `key` and that its statement's subject is `receipt_digest`.

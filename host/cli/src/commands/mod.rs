@@ -1,9 +1,10 @@
 //! The subcommands, one module per group: [`scan`] (a scan through the library's session),
-//! [`reports`] (`report`, `diff`), [`plugins`] (`plugins list|lock`), [`author`] (`plugins
-//! new|build`, `test`), [`import`] (`import`, `schema`), [`history`] (`history …`,
+//! [`reports`] (`report`, `diff`), [`plugins`] (`plugins list|lock`), [`distribution`]
+//! (`plugins publish|add|update`), [`author`] (`plugins new|build`, `test`), [`import`] (`import`, `schema`), [`history`] (`history …`,
 //! `keygen`, and recording for `scan --record`), [`evidence`] (`evidence remediation`).
 
 mod author;
+mod distribution;
 mod evidence;
 mod evidence_pack;
 mod history;
@@ -23,6 +24,22 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
         Command::Scan(args) => scan::scan(*args),
         Command::Plugins(PluginsCommand::List { source, format }) => plugins::list(source, format),
         Command::Plugins(PluginsCommand::Lock { source }) => plugins::lock(source),
+        Command::Plugins(PluginsCommand::Publish {
+            component,
+            reference,
+            sign_key,
+        }) => distribution::publish(&component, &reference, sign_key.as_deref()),
+        Command::Plugins(PluginsCommand::Add {
+            reference,
+            source,
+            trust,
+        }) => distribution::add(&reference, source, trust),
+        Command::Plugins(PluginsCommand::Update {
+            name,
+            dry_run,
+            source,
+            trust,
+        }) => distribution::update(name.as_deref(), dry_run, source, trust),
         Command::Plugins(PluginsCommand::New {
             name,
             lang,

@@ -1,0 +1,519 @@
+//! The three verbs over a registry: `publish` (a vendor pushes a component, signed),
+//! `add` (an operator installs a verified plugin into the plugin directory and pins it in the
+//! lock file with its source and signer) and `update` (moves an installed plugin to the newest
+//! release tag of its repository, showing what changes). Nothing is written until every check
+//! has passed; the component is written under a temporary name and renamed into place.
+
+use crate::artifact::Artifact;
+use crate::registry::{Registry, RegistryError, parse_reference, repository_of};
+use crate::signature;
+use crate::verify::{InstallError, Keyring, Refusal, Signer, Verified, verify};
+use oci_client::Reference;
+use posture::lock::{LockEntry, LockFile, RegistrySource};
+use posture::model::PluginInfo;
+use posture::runtime::Runtime;
+use posture::session::{PluginSource, SessionError, load};
+use posture::trust::TrustPolicy;
+use posture_history::keys::SigningKey;
+use std::path::{Path, PathBuf};
+
+/// What `publish` pushed.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The plugin's self-description.
+    pub info: PluginInfo,
+    /// The reference pushed to.
+    pub reference: String,
+    /// The manifest digest.
+    pub manifest_digest: String,
+    /// The signing key's id and the signature manifest's digest, when signed.
+    pub signature: Option<(String, String)>,
+}
+
+/// Loads the component at `path` (to read its own description), pushes it to `reference`
+/// and, with `key`, signs its manifest digest.
+pub fn publish(
+    registry: &Registry,
+    runtime: &Runtime,
+    path: &Path,
+    reference: &str,
+    key: Option<&SigningKey>,
+) -> Result<Published, InstallError> {
+    let reference = parse_reference(reference)?;
+    if reference.digest().is_some() || reference.tag().is_none() {
+        return Err(RegistryError::Reference {
+            reference: reference.whole(),
+            message: "publish to a tag (REGISTRY/REPOSITORY:TAG), not a digest".into(),
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|source| InstallError::Io {
+        path: path.to_path_buf(),
+        action: "read the component",
+        source,
+    })?;
+    let plugin = match runtime
+        .load_all(&[(path.to_path_buf(), bytes.clone())])
+        .pop()
+    {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
+            return Err(InstallError::refused(
+                reference.whole(),
+                crate::artifact::digest_of(&bytes),
+                Refusal::Invalid(e.message()),
+            ));
+        }
+        None => {
+            return Err(InstallError::refused(
+                reference.whole(),
+                crate::artifact::digest_of(&bytes),
+                Refusal::Invalid("nothing loaded".into()),
+            ));
+        }
+    };
+    let artifact = Artifact::new(bytes, &plugin.info);
+    let manifest_digest = registry.push_artifact(&reference, &artifact)?;
+    let signature = match key {
+        Some(key) => {
+            let envelope = signature::sign(&manifest_digest, key);
+            let digest = registry.push_signature(&reference, artifact.descriptor(), &envelope)?;
+            Some((signature::id_of(&key.verifying_key()), digest))
+        }
+        None => None,
+    };
+    Ok(Published {
+        info: plugin.info.clone(),
+        reference: reference.whole(),
+        manifest_digest,
+        signature,
+    })
+}
+
+/// Where plugins are installed and trusted.
+pub struct Target<'a> {
+    /// The runtime that loads them (with its compile cache).
+    pub runtime: &'a Runtime,
+    /// The plugin directory written to.
+    pub plugin_dir: PathBuf,
+    /// The lock file.
+    pub lock: PathBuf,
+    /// The trust policy.
+    pub policy: &'a TrustPolicy,
+    /// Its keys.
+    pub keyring: &'a Keyring,
+    /// Accept a plugin that has no signature at all.
+    pub allow_unsigned: bool,
+}
+
+/// What an installation did.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    /// The plugin now installed.
+    pub info: PluginInfo,
+    /// Its lock entry.
+    pub entry: LockEntry,
+    /// Its file.
+    pub file: PathBuf,
+    /// Nothing changed: the same artifact was already installed.
+    pub unchanged: bool,
+    /// The lock file did not exist and was created, pinning these other installed plugins.
+    pub created_lock_with: Option<Vec<String>>,
+}
+
+fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> InstallError {
+    let path = path.to_path_buf();
+    move |source| InstallError::Io {
+        path,
+        action,
+        source,
+    }
+}
+
+/// The plugins installed in `dir` (those that load), empty when there are none.
+fn installed(
+    runtime: &Runtime,
+    dir: &Path,
+) -> Result<Vec<std::sync::Arc<posture::runtime::LoadedPlugin>>, InstallError> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let source = PluginSource {
+        dirs: vec![dir.to_path_buf()],
+        cache_dir: None,
+        lock: None,
+    };
+    match load::load(runtime, &source, false) {
+        Ok(p) => Ok(p.loaded),
+        Err(SessionError::NoPlugins { .. }) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Installs `verified` into the target, replacing the locked entry `replacing` (an update).
+fn install(
+    target: &Target<'_>,
+    verified: &Verified,
+    replacing: Option<&LockEntry>,
+) -> Result<Installed, InstallError> {
+    let info = verified.info();
+    let file = target.plugin_dir.join(format!("{}.wasm", info.name));
+    let replaced_file = replacing.map(|e| e.file.as_str());
+    let refused = |reason| {
+        InstallError::refused(
+            verified.pulled.reference.whole(),
+            verified.pulled.manifest_digest.clone(),
+            reason,
+        )
+    };
+    let others: Vec<_> = installed(target.runtime, &target.plugin_dir)?
+        .into_iter()
+        .filter(|p| {
+            let name = file_name(&p.path);
+            name != file_name(&file) && Some(name.as_str()) != replaced_file
+        })
+        .collect();
+    for other in &others {
+        let shown = other.path.display();
+        if other.info.name == info.name {
+            return Err(refused(Refusal::Conflict(format!(
+                "plugin name `{}` is already taken by {shown}",
+                info.name
+            ))));
+        }
+        if let Some(c) = info
+            .checks
+            .iter()
+            .find(|c| other.info.checks.iter().any(|o| o.id == c.id))
+        {
+            return Err(refused(Refusal::Conflict(format!(
+                "check `{}` is already declared by plugin `{}` ({shown}); a scan would refuse both",
+                c.id, other.info.name
+            ))));
+        }
+    }
+    let mut lock = LockFile::load(&target.lock)?;
+    let created_lock_with = match lock {
+        Some(_) => None,
+        None => Some(others.iter().map(|p| p.info.name.clone()).collect()),
+    };
+    std::fs::create_dir_all(&target.plugin_dir)
+        .map_err(io(&target.plugin_dir, "create the plugin directory"))?;
+    let partial = target
+        .plugin_dir
+        .join(format!(".{}.wasm.partial", info.name));
+    std::fs::write(&partial, &verified.pulled.component)
+        .map_err(io(&partial, "write the component"))?;
+    std::fs::rename(&partial, &file).map_err(io(&file, "install the component"))?;
+    if let Some(old) = replaced_file.filter(|old| *old != file_name(&file)) {
+        let old = target.plugin_dir.join(old);
+        if let Err(e) = std::fs::remove_file(&old)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(io(&old, "remove the previous version")(e));
+        }
+    }
+    let entry = LockEntry {
+        file: file_name(&file),
+        name: info.name.clone(),
+        version: info.version.clone(),
+        sha256: verified.plugin.digest.clone(),
+        source: Some(RegistrySource {
+            reference: verified.pulled.reference.whole(),
+            repository: repository_of(&verified.pulled.reference),
+            manifest: verified.pulled.manifest_digest.clone(),
+            signer: verified.signer.as_ref().map(|s| s.name.clone()),
+            signer_key: verified.signer.as_ref().map(|s| s.key_id.clone()),
+        }),
+    };
+    let lock = lock.get_or_insert_with(|| LockFile {
+        plugins: others
+            .iter()
+            .map(|p| LockEntry {
+                file: file_name(&p.path),
+                name: p.info.name.clone(),
+                version: p.info.version.clone(),
+                sha256: p.digest.clone(),
+                source: None,
+            })
+            .collect(),
+    });
+    if let Some(old) = replacing {
+        lock.plugins.retain(|e| e.file != old.file);
+    }
+    lock.upsert(entry.clone());
+    lock.save(&target.lock)?;
+    Ok(Installed {
+        info: info.clone(),
+        entry,
+        file,
+        unchanged: false,
+        created_lock_with,
+    })
+}
+
+/// Pulls `reference`, verifies it and installs it (`posture plugins add`).
+pub fn add(
+    registry: &Registry,
+    target: &Target<'_>,
+    reference: &str,
+) -> Result<Installed, InstallError> {
+    let reference = parse_reference(reference)?;
+    let verified = verify(
+        registry,
+        target.runtime,
+        &reference,
+        target.policy,
+        target.keyring,
+        target.allow_unsigned,
+    )?;
+    let info = verified.info();
+    if let Some(entry) = LockFile::load(&target.lock)?
+        .as_ref()
+        .and_then(|l| l.by_name(&info.name))
+    {
+        let refused = |reason| {
+            InstallError::refused(
+                reference.whole(),
+                verified.pulled.manifest_digest.clone(),
+                reason,
+            )
+        };
+        match &entry.source {
+            Some(src) if src.repository == repository_of(&reference) => {
+                if src.manifest != verified.pulled.manifest_digest {
+                    return Err(refused(Refusal::Relocked {
+                        lock: target.lock.display().to_string(),
+                        plugin: entry.name.clone(),
+                        version: entry.version.clone(),
+                        locked: src.manifest.clone(),
+                        served: verified.pulled.manifest_digest.clone(),
+                    }));
+                }
+                let file = target.plugin_dir.join(&entry.file);
+                let on_disk = std::fs::read(&file).ok().map(|b| sha256_hex(&b));
+                if on_disk.as_deref() == Some(entry.sha256.as_str()) {
+                    return Ok(Installed {
+                        info: info.clone(),
+                        entry: entry.clone(),
+                        file,
+                        unchanged: true,
+                        created_lock_with: None,
+                    });
+                }
+                // Locked but missing or altered on disk: installing the verified bytes
+                // restores what the lock pins.
+                return install(target, &verified, Some(entry));
+            }
+            Some(src) => {
+                return Err(refused(Refusal::AlreadyInstalled {
+                    plugin: entry.name.clone(),
+                    file: entry.file.clone(),
+                    origin: format!("from {}", src.repository),
+                }));
+            }
+            None => {
+                return Err(refused(Refusal::AlreadyInstalled {
+                    plugin: entry.name.clone(),
+                    file: entry.file.clone(),
+                    origin: "installed locally".into(),
+                }));
+            }
+        }
+    }
+    install(target, &verified, None)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// The newest release tag above `current`: tags that are semantic versions (a leading `v`
+/// allowed), pre-releases excluded.
+pub fn newest_tag(tags: &[String], current: &str) -> Option<(String, semver::Version)> {
+    let current = semver::Version::parse(current.trim_start_matches('v')).ok();
+    tags.iter()
+        .filter_map(|t| {
+            let v = semver::Version::parse(t.trim_start_matches('v')).ok()?;
+            v.pre.is_empty().then(|| (t.clone(), v))
+        })
+        .filter(|(_, v)| current.as_ref().is_none_or(|c| v > c))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+}
+
+/// What `update` found for one plugin.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// The plugin.
+    pub name: String,
+    /// Its version before.
+    pub from: String,
+    /// The tag moved to; `None`: already the newest.
+    pub tag: Option<String>,
+    /// Its version after (the same when none newer).
+    pub to: String,
+    /// Checks the new version adds.
+    pub added: Vec<String>,
+    /// Checks it removes.
+    pub removed: Vec<String>,
+    /// Signer before → after (`None`: unsigned).
+    pub signer: (Option<String>, Option<String>),
+    /// Contract version before → after.
+    pub contract: (String, String),
+    /// Whether it was installed (false for a dry run or when up to date).
+    pub installed: bool,
+}
+
+/// Moves every registry-installed plugin (or only `name`) to the newest release tag of its
+/// repository, verifying it as `add` does (`posture plugins update`). With `dry_run`, only
+/// says what would change.
+pub fn update(
+    registry: &Registry,
+    target: &Target<'_>,
+    name: Option<&str>,
+    dry_run: bool,
+) -> Result<Vec<Update>, InstallError> {
+    let lock = LockFile::load(&target.lock)?.unwrap_or_default();
+    let entries: Vec<&LockEntry> = lock
+        .plugins
+        .iter()
+        .filter(|e| e.source.is_some() && name.is_none_or(|n| n == e.name))
+        .collect();
+    if let Some(n) = name
+        && entries.is_empty()
+    {
+        return Err(RegistryError::Reference {
+            reference: n.to_owned(),
+            message: format!(
+                "no plugin of that name was installed from a registry in {}",
+                target.lock.display()
+            ),
+        }
+        .into());
+    }
+    let before = installed(target.runtime, &target.plugin_dir)?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let Some(src) = &entry.source else { continue };
+        let repo: Reference = parse_reference(&src.repository)?;
+        let tags = registry.tags(&repo)?;
+        let old = before.iter().find(|p| p.info.name == entry.name);
+        let old_contract = old
+            .map(|p| p.info.contract_version.clone())
+            .unwrap_or_default();
+        let Some((tag, _)) = newest_tag(&tags, &entry.version) else {
+            out.push(Update {
+                name: entry.name.clone(),
+                from: entry.version.clone(),
+                tag: None,
+                to: entry.version.clone(),
+                added: Vec::new(),
+                removed: Vec::new(),
+                signer: (src.signer.clone(), src.signer.clone()),
+                contract: (old_contract.clone(), old_contract),
+                installed: false,
+            });
+            continue;
+        };
+        let reference = Reference::with_tag(
+            repo.registry().to_owned(),
+            repo.repository().to_owned(),
+            tag.clone(),
+        );
+        let verified = verify(
+            registry,
+            target.runtime,
+            &reference,
+            target.policy,
+            target.keyring,
+            target.allow_unsigned,
+        )?;
+        let info = verified.info();
+        if info.name != entry.name {
+            return Err(InstallError::refused(
+                reference.whole(),
+                verified.pulled.manifest_digest.clone(),
+                Refusal::OtherPlugin {
+                    expected: entry.name.clone(),
+                    found: info.name.clone(),
+                },
+            ));
+        }
+        let old_checks: Vec<&str> = old
+            .map(|p| p.info.checks.iter().map(|c| c.id.as_str()).collect())
+            .unwrap_or_default();
+        let new_checks: Vec<&str> = info.checks.iter().map(|c| c.id.as_str()).collect();
+        let mut update = Update {
+            name: entry.name.clone(),
+            from: entry.version.clone(),
+            tag: Some(tag),
+            to: info.version.clone(),
+            added: diff(&new_checks, &old_checks),
+            removed: diff(&old_checks, &new_checks),
+            signer: (
+                src.signer.clone(),
+                verified.signer.as_ref().map(|s: &Signer| s.name.clone()),
+            ),
+            contract: (old_contract, info.contract_version.clone()),
+            installed: false,
+        };
+        if !dry_run {
+            install(target, &verified, Some(entry))?;
+            update.installed = true;
+        }
+        out.push(update);
+    }
+    Ok(out)
+}
+
+fn diff(a: &[&str], b: &[&str]) -> Vec<String> {
+    let mut d: Vec<String> = a
+        .iter()
+        .filter(|x| !b.contains(x))
+        .map(|s| s.to_string())
+        .collect();
+    d.sort();
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_release_tag_is_chosen() {
+        let tags: Vec<String> = [
+            "1.0.0",
+            "v1.2.0",
+            "1.10.0-rc.1",
+            "latest",
+            "1.9.3",
+            "sha256-ab.sig",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            newest_tag(&tags, "1.0.0").map(|t| t.0),
+            Some("1.9.3".into())
+        );
+        assert_eq!(newest_tag(&tags, "1.9.3"), None);
+        assert_eq!(newest_tag(&tags, "2.0.0"), None);
+        assert_eq!(
+            newest_tag(&tags[..2], "1.0.0").map(|t| t.0),
+            Some("v1.2.0".into())
+        );
+    }
+
+    #[test]
+    fn diffs_are_sorted() {
+        assert_eq!(diff(&["c", "a", "b"], &["b"]), vec!["a", "c"]);
+    }
+}

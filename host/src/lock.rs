@@ -206,6 +206,32 @@ mod tests {
     }
 
     #[test]
+    fn a_registry_source_round_trips_and_upsert_replaces_by_name() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join(DEFAULT_LOCK_FILE);
+        let mut lock = LockFile {
+            plugins: vec![entry("a.wasm", "aa")],
+        };
+        let mut added = entry("p.wasm", "bb");
+        added.source = Some(RegistrySource {
+            reference: "127.0.0.1:5000/acme/p:1.0.0".into(),
+            repository: "127.0.0.1:5000/acme/p".into(),
+            manifest: "sha256:cc".into(),
+            signer: Some("acme".into()),
+            signer_key: Some("dd".into()),
+        });
+        lock.upsert(added.clone());
+        assert_eq!(lock.plugins.len(), 1, "same plugin name `p`: replaced");
+        lock.save(&path).expect("save");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("[plugin.source]\nreference = "), "{text}");
+        assert!(text.contains("signer-key = \"dd\""), "{text}");
+        let back = LockFile::load(&path).expect("load").expect("present");
+        assert_eq!(back.by_name("p"), Some(&added));
+        assert_eq!(back.by_name("q"), None);
+    }
+
+    #[test]
     fn garbage_lock_file_is_a_clear_error() {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("posture.lock");

@@ -335,17 +335,20 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
-/// The newest release tag above `current`: tags that are semantic versions (a leading `v`
-/// allowed), pre-releases excluded.
-pub fn newest_tag(tags: &[String], current: &str) -> Option<(String, semver::Version)> {
+/// The release tags above `current`, newest first: tags that are semantic versions (a
+/// leading `v` allowed), pre-releases excluded.
+pub fn newer_tags(tags: &[String], current: &str) -> Vec<(String, semver::Version)> {
     let current = semver::Version::parse(current.trim_start_matches('v')).ok();
-    tags.iter()
+    let mut newer: Vec<(String, semver::Version)> = tags
+        .iter()
         .filter_map(|t| {
             let v = semver::Version::parse(t.trim_start_matches('v')).ok()?;
             v.pre.is_empty().then(|| (t.clone(), v))
         })
         .filter(|(_, v)| current.as_ref().is_none_or(|c| v > c))
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .collect();
+    newer.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    newer
 }
 
 /// What `update` found for one plugin.
@@ -369,11 +372,15 @@ pub struct Update {
     pub contract: (String, String),
     /// Whether it was installed (false for a dry run or when up to date).
     pub installed: bool,
+    /// Newer tags refused (newest first), with the reason; the update moved to the newest
+    /// tag that was not, if any.
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Moves every registry-installed plugin (or only `name`) to the newest release tag of its
-/// repository, verifying it as `add` does (`posture plugins update`). With `dry_run`, only
-/// says what would change.
+/// repository that verifies as `add` verifies (`posture plugins update`); newer tags that
+/// are refused are reported in [`Update::skipped`]. With `dry_run`, only says what would
+/// change.
 pub fn update(
     registry: &Registry,
     target: &Target<'_>,
@@ -389,14 +396,10 @@ pub fn update(
     if let Some(n) = name
         && entries.is_empty()
     {
-        return Err(RegistryError::Reference {
-            reference: n.to_owned(),
-            message: format!(
-                "no plugin of that name was installed from a registry in {}",
-                target.lock.display()
-            ),
-        }
-        .into());
+        return Err(InstallError::NotFromRegistry {
+            plugin: n.to_owned(),
+            lock: target.lock.clone(),
+        });
     }
     let before = installed(target.runtime, &target.plugin_dir)?;
     let mut out = Vec::new();
@@ -408,7 +411,52 @@ pub fn update(
         let old_contract = old
             .map(|p| p.info.contract_version.clone())
             .unwrap_or_default();
-        let Some((tag, _)) = newest_tag(&tags, &entry.version) else {
+        let mut skipped = Vec::new();
+        let mut chosen = None;
+        for (tag, _) in newer_tags(&tags, &entry.version) {
+            let reference = Reference::with_tag(
+                repo.registry().to_owned(),
+                repo.repository().to_owned(),
+                tag.clone(),
+            );
+            let verified = verify(
+                registry,
+                target.runtime,
+                &reference,
+                target.policy,
+                target.keyring,
+                target.allow_unsigned,
+            )
+            .and_then(|v| {
+                if v.info().name == entry.name {
+                    Ok(v)
+                } else {
+                    Err(InstallError::refused(
+                        reference.whole(),
+                        v.pulled.manifest_digest.clone(),
+                        Refusal::OtherPlugin {
+                            expected: entry.name.clone(),
+                            found: v.info().name.clone(),
+                        },
+                    ))
+                }
+            });
+            match verified {
+                Ok(v) => {
+                    chosen = Some((tag, v));
+                    break;
+                }
+                // A release this operator may not install: the next older one may be.
+                Err(
+                    e @ (InstallError::Refused { .. }
+                    | InstallError::Registry(
+                        RegistryError::Tampered { .. } | RegistryError::Layout { .. },
+                    )),
+                ) => skipped.push((tag, e.to_string())),
+                Err(e) => return Err(e),
+            }
+        }
+        let Some((tag, verified)) = chosen else {
             out.push(Update {
                 name: entry.name.clone(),
                 from: entry.version.clone(),
@@ -419,33 +467,11 @@ pub fn update(
                 signer: (src.signer.clone(), src.signer.clone()),
                 contract: (old_contract.clone(), old_contract),
                 installed: false,
+                skipped,
             });
             continue;
         };
-        let reference = Reference::with_tag(
-            repo.registry().to_owned(),
-            repo.repository().to_owned(),
-            tag.clone(),
-        );
-        let verified = verify(
-            registry,
-            target.runtime,
-            &reference,
-            target.policy,
-            target.keyring,
-            target.allow_unsigned,
-        )?;
         let info = verified.info();
-        if info.name != entry.name {
-            return Err(InstallError::refused(
-                reference.whole(),
-                verified.pulled.manifest_digest.clone(),
-                Refusal::OtherPlugin {
-                    expected: entry.name.clone(),
-                    found: info.name.clone(),
-                },
-            ));
-        }
         let old_checks: Vec<&str> = old
             .map(|p| p.info.checks.iter().map(|c| c.id.as_str()).collect())
             .unwrap_or_default();
@@ -463,6 +489,7 @@ pub fn update(
             ),
             contract: (old_contract, info.contract_version.clone()),
             installed: false,
+            skipped,
         };
         if !dry_run {
             install(target, &verified, Some(entry))?;
@@ -488,7 +515,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_newest_release_tag_is_chosen() {
+    fn release_tags_above_the_current_version_come_newest_first() {
         let tags: Vec<String> = [
             "1.0.0",
             "v1.2.0",
@@ -500,16 +527,16 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        assert_eq!(
-            newest_tag(&tags, "1.0.0").map(|t| t.0),
-            Some("1.9.3".into())
-        );
-        assert_eq!(newest_tag(&tags, "1.9.3"), None);
-        assert_eq!(newest_tag(&tags, "2.0.0"), None);
-        assert_eq!(
-            newest_tag(&tags[..2], "1.0.0").map(|t| t.0),
-            Some("v1.2.0".into())
-        );
+        let names = |current| -> Vec<String> {
+            newer_tags(&tags, current)
+                .into_iter()
+                .map(|t| t.0)
+                .collect()
+        };
+        assert_eq!(names("1.0.0"), vec!["1.9.3", "v1.2.0"]);
+        assert!(names("1.9.3").is_empty());
+        assert!(names("2.0.0").is_empty());
+        assert_eq!(names("not a version"), vec!["1.9.3", "v1.2.0", "1.0.0"]);
     }
 
     #[test]

@@ -152,6 +152,17 @@ pub enum InstallError {
     /// The lock file could not be read or written.
     #[error(transparent)]
     Lock(#[from] posture::lock::LockError),
+    /// `update NAME` of a plugin the lock file does not record as installed from a registry.
+    #[error(
+        "{}: no plugin `{plugin}` installed from a registry (`posture plugins add` installs one)",
+        lock.display()
+    )]
+    NotFromRegistry {
+        /// The name asked for.
+        plugin: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
     /// The installed plugins could not be listed.
     #[error(transparent)]
     Session(#[from] posture::session::SessionError),

@@ -1,6 +1,7 @@
 //! `posture plugins publish|add|update`: plugins through OCI registries, printed for people.
-//! Refusals end with exit code 5 and name the reference, the digest and the reason; progress
-//! goes to stderr, results to stdout.
+//! Refusals end with exit code 5 and name the reference, the digest and the reason (`update`
+//! also ends with 5 when every newer release of a plugin was refused); progress goes to
+//! stderr, results to stdout.
 
 use crate::args::{PluginSourceArgs, TrustArgs};
 use crate::exit::Exit;
@@ -185,9 +186,21 @@ pub(crate) fn update(
         return Ok(Exit::Success);
     }
     let mut out = String::new();
+    let mut refused = false;
     for u in &updates {
         let Some(tag) = &u.tag else {
-            out.push_str(&format!("{} {} is the newest release\n", u.name, u.from));
+            if u.skipped.is_empty() {
+                out.push_str(&format!("{} {} is the newest release\n", u.name, u.from));
+            } else {
+                refused = true;
+                out.push_str(&format!(
+                    "{} {}: no newer release may be installed; it stays\n",
+                    u.name, u.from
+                ));
+            }
+            for (tag, why) in &u.skipped {
+                out.push_str(&format!("  refused tag {tag}: {why}\n"));
+            }
             continue;
         };
         out.push_str(&format!(
@@ -201,6 +214,9 @@ pub(crate) fn update(
             u.from,
             u.to
         ));
+        for (tag, why) in &u.skipped {
+            out.push_str(&format!("  skipped newer tag {tag}: {why}\n"));
+        }
         let list = |v: &[String]| {
             if v.is_empty() {
                 "none".to_owned()
@@ -224,5 +240,9 @@ pub(crate) fn update(
         ));
     }
     print!("{out}");
-    Ok(Exit::Success)
+    Ok(if refused {
+        Exit::Refused
+    } else {
+        Exit::Success
+    })
 }

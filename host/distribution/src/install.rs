@@ -52,25 +52,18 @@ pub fn publish(
         action: "read the component",
         source,
     })?;
+    let not_loaded = |message: String| InstallError::NotPublished {
+        path: path.to_path_buf(),
+        sha256: sha256_hex(&bytes),
+        message,
+    };
     let plugin = match runtime
         .load_all(&[(path.to_path_buf(), bytes.clone())])
         .pop()
     {
         Some(Ok(p)) => p,
-        Some(Err(e)) => {
-            return Err(InstallError::refused(
-                reference.whole(),
-                crate::artifact::digest_of(&bytes),
-                Refusal::Invalid(e.message()),
-            ));
-        }
-        None => {
-            return Err(InstallError::refused(
-                reference.whole(),
-                crate::artifact::digest_of(&bytes),
-                Refusal::Invalid("nothing loaded".into()),
-            ));
-        }
+        Some(Err(e)) => return Err(not_loaded(e.message())),
+        None => return Err(not_loaded("nothing loaded".into())),
     };
     let artifact = Artifact::new(bytes, &plugin.info);
     let manifest_digest = registry.push_artifact(&reference, &artifact)?;

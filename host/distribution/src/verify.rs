@@ -128,6 +128,16 @@ pub enum InstallError {
         /// Why.
         reason: Box<Refusal>,
     },
+    /// `publish`: the component does not load, so nothing was pushed.
+    #[error("{path} (sha256 {sha256}): not published: the component does not load: {message}")]
+    NotPublished {
+        /// The component file.
+        path: PathBuf,
+        /// sha256 of its bytes, hex.
+        sha256: String,
+        /// The sandbox's load error.
+        message: String,
+    },
     /// A trusted key cannot be read.
     #[error("[trust.keys.{name}] public-key {path}: {message}")]
     Key {

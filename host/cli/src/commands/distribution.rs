@@ -73,7 +73,7 @@ fn plugin_dir(source: &PluginSourceArgs) -> Result<PathBuf> {
 /// A refusal is exit 5 with its message; anything else is an error (exit 2).
 fn refused_or(e: InstallError) -> Result<Exit> {
     match e {
-        InstallError::Refused { .. } => {
+        InstallError::Refused { .. } | InstallError::NotPublished { .. } => {
             eprintln!("error: {e}");
             Ok(Exit::Refused)
         }

@@ -121,19 +121,27 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut c = Config::parse(&text).map_err(|message| ConfigError::Parse {
+        let mut c = Config::deserialize(&text).map_err(|message| ConfigError::Parse {
             path: path.to_path_buf(),
             message,
         })?;
         c.origin = path.display().to_string();
+        c.trust.validate().map_err(|message| c.invalid(message))?;
         c.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
             text.as_bytes(),
         )));
         Ok(c)
     }
 
-    /// Parses TOML text.
+    /// Parses TOML text, and refuses a `[trust]` policy that does not validate
+    /// ([`crate::trust::TrustPolicy::validate`]).
     pub fn parse(text: &str) -> Result<Config, String> {
+        let c = Config::deserialize(text)?;
+        c.trust.validate()?;
+        Ok(c)
+    }
+
+    fn deserialize(text: &str) -> Result<Config, String> {
         let mut c: Config =
             toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
         c.origin = "configuration".into();
@@ -327,6 +335,25 @@ mod tests {
             .expect_err("unknown check")
             .to_string();
         assert!(e.contains("iam.nope"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_trust_policy_is_a_configuration_error() {
+        let text = "[trust.keys.acme]\npublic-key = \"acme.pub\"\ncheck-prefixes = [\"iam\"]\n";
+        let message = "[trust.keys.acme] check-prefixes: `iam` must end with `.` (as in `iam.`), so that it cannot also own `iamx.*`";
+        assert_eq!(Config::parse(text).expect_err("bad prefix"), message);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("posture.toml");
+        std::fs::write(&path, text).expect("write");
+        match Config::load(&path) {
+            Err(ConfigError::Invalid { origin, message: m }) => {
+                assert_eq!(origin, path.display().to_string());
+                assert_eq!(m, message);
+            }
+            other => panic!("expected ConfigError::Invalid, got {other:?}"),
+        }
+        std::fs::write(&path, text.replace("\"iam\"", "\"iam.\"")).expect("write");
+        assert!(Config::load(&path).is_ok());
     }
 
     #[test]

@@ -122,7 +122,7 @@ impl LockFile {
             })
     }
 
-    /// Writes the lock file (entries sorted by file name).
+    /// Writes the lock file (entries sorted by file name), atomically.
     pub fn save(&self, path: &Path) -> Result<(), LockError> {
         let mut sorted = self.clone();
         sorted.plugins.sort_by(|a, b| a.file.cmp(&b.file));
@@ -134,11 +134,15 @@ impl LockFile {
             "# posture plugin lock file: sha256 of each accepted plugin component.\n\
              # Regenerate with `posture plugins lock` after reviewing a plugin update.\n\n{body}"
         );
-        std::fs::write(path, text).map_err(|source| LockError::Io {
-            path: path.to_path_buf(),
-            action: "write",
-            source,
-        })
+        // Written beside and renamed into place: a reader never sees half a lock file.
+        let partial = path.with_extension("lock.partial");
+        std::fs::write(&partial, text)
+            .and_then(|()| std::fs::rename(&partial, path))
+            .map_err(|source| LockError::Io {
+                path: path.to_path_buf(),
+                action: "write",
+                source,
+            })
     }
 
     /// The entry of plugin `name`, if locked.

@@ -24,6 +24,15 @@
 //!    once a key owns `iam.`).
 //! 3. A key with `check-prefixes` may publish only checks under them.
 //!
+//! The policy is checked when the configuration is read ([`TrustPolicy::validate`]), so that
+//! a pattern which would quietly own too much, or match nothing, is an error instead:
+//! - a check prefix (after reading `x.*` as `x.`) must be non-empty, end with `.`, and contain
+//!   no other `*` and no whitespace: `iam` would also own `iamx.*`, and `""` or `"*"` every
+//!   check;
+//! - a plugin-name pattern must be non-empty, with `*` only as its last character (`acme-*`;
+//!   `*` alone is any name): `*-checks` would match nothing;
+//! - `public-key` must not be empty.
+//!
 //! Pure policy: signatures are verified by `posture-distribution`, which asks this module
 //! whether the verified signer may install a plugin with the checks it declares.
 
@@ -119,7 +128,79 @@ fn quoted(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
+/// How `[trust.keys.<name>]` is written in TOML: bare when it can be, else quoted.
+fn key_table(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        format!("[trust.keys.{name}]")
+    } else {
+        format!("[trust.keys.{}]", toml::Value::String(name.to_owned()))
+    }
+}
+
+/// Why check prefix `raw` is refused, if it is.
+fn prefix_problem(raw: &str) -> Option<String> {
+    let p = prefix(raw);
+    if p.is_empty() {
+        Some(format!(
+            "`{raw}` is empty, so it would own every check; name a prefix ending with `.`, as in `iam.`"
+        ))
+    } else if p.contains('*') {
+        Some(format!(
+            "`{raw}` may contain `*` only after its final `.` (as in `iam.*`), it is not a wildcard elsewhere"
+        ))
+    } else if p.chars().any(char::is_whitespace) {
+        Some(format!(
+            "`{raw}` contains whitespace, which no check id does"
+        ))
+    } else if !p.ends_with('.') {
+        Some(format!(
+            "`{raw}` must end with `.` (as in `{p}.`), so that it cannot also own `{p}x.*`"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Why plugin-name pattern `raw` is refused, if it is.
+fn pattern_problem(raw: &str) -> Option<String> {
+    if raw.is_empty() {
+        Some("`` is empty and matches no plugin name; use `*` for any name".to_owned())
+    } else if raw.strip_suffix('*').unwrap_or(raw).contains('*') {
+        Some(format!(
+            "`{raw}` may contain `*` only as its last character (as in `acme-*`); elsewhere it would match nothing"
+        ))
+    } else {
+        None
+    }
+}
+
 impl TrustPolicy {
+    /// Refuses patterns that would own more than they say or match nothing (the rules are in
+    /// the module documentation): the message names the key, the setting and the bad value,
+    /// e.g. ``[trust.keys.acme] check-prefixes: `iam` must end with `.` (as in `iam.`), so that
+    /// it cannot also own `iamx.*` ``. The first problem found, in key-name order.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, key) in &self.keys {
+            let table = key_table(name);
+            if key.public_key.as_os_str().is_empty() {
+                return Err(format!(
+                    "{table} public-key: the path is empty; name the key's SPKI PEM file"
+                ));
+            }
+            if let Some(problem) = key.plugins.iter().find_map(|p| pattern_problem(p)) {
+                return Err(format!("{table} plugins: {problem}"));
+            }
+            if let Some(problem) = key.check_prefixes.iter().find_map(|p| prefix_problem(p)) {
+                return Err(format!("{table} check-prefixes: {problem}"));
+            }
+        }
+        Ok(())
+    }
+
     /// The longest owned prefix `check` starts with, and its owners (sorted key names).
     pub fn owner_of(&self, check: &str) -> Option<(&str, Vec<&str>)> {
         let longest = self
@@ -243,6 +324,130 @@ mod tests {
         assert!(p.admit(Some("posture"), "p", ["iam.acme.sso"]).is_err());
         assert_eq!(p.admit(Some("community"), "c", ["sharing.x"]), Ok(()));
         assert_eq!(p.admit(None, "c", ["sharing.x"]), Ok(()));
+    }
+
+    /// The policy with one key `acme` whose table holds `settings` (TOML lines).
+    fn acme(settings: &str) -> TrustPolicy {
+        toml::from_str(&format!(
+            "[keys.acme]\npublic-key = \"acme.pub\"\n{settings}\n"
+        ))
+        .expect("parses")
+    }
+
+    #[test]
+    fn the_example_policies_validate() {
+        assert_eq!(policy().validate(), Ok(()));
+        assert_eq!(TrustPolicy::default().validate(), Ok(()));
+        // The module documentation's example.
+        let doc: String = include_str!("trust.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .skip_while(|l| *l != "```toml")
+            .skip(1)
+            .take_while(|l| *l != "```")
+            .collect::<Vec<_>>()
+            .join("\n");
+        let table: toml::Table = toml::from_str(&doc).expect("the example parses");
+        let example: TrustPolicy = table["trust"].clone().try_into().expect("a policy");
+        assert_eq!(example.keys.len(), 2);
+        assert_eq!(example.validate(), Ok(()));
+        assert_eq!(
+            acme(
+                "plugins = [\"*\", \"acme-checks\"]\ncheck-prefixes = [\"acme.*\", \"iam.acme.\"]"
+            )
+            .validate(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_check_prefix_without_a_final_dot_is_refused() {
+        assert_eq!(
+            acme("check-prefixes = [\"acme.\", \"iam\"]").validate(),
+            Err("[trust.keys.acme] check-prefixes: `iam` must end with `.` (as in `iam.`), so that it cannot also own `iamx.*`".to_owned())
+        );
+        let e = acme("check-prefixes = [\"iam*\"]")
+            .validate()
+            .expect_err("iam*");
+        assert!(
+            e.starts_with("[trust.keys.acme] check-prefixes: `iam*` must end with `.`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_check_prefix_owning_every_check_is_refused() {
+        for raw in ["", "*"] {
+            let e = acme(&format!("check-prefixes = [\"{raw}\"]"))
+                .validate()
+                .expect_err(raw);
+            assert!(
+                e.starts_with(&format!(
+                    "[trust.keys.acme] check-prefixes: `{raw}` is empty, so it would own every check"
+                )),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_check_prefix_with_an_inner_star_or_whitespace_is_refused() {
+        for raw in ["iam.*.", "*.iam.", "i*m.*"] {
+            let e = acme(&format!("check-prefixes = [\"{raw}\"]"))
+                .validate()
+                .expect_err(raw);
+            assert!(
+                e.starts_with(&format!(
+                    "[trust.keys.acme] check-prefixes: `{raw}` may contain `*` only after its final `.`"
+                )),
+                "{e}"
+            );
+        }
+        for raw in ["iam. ", " iam.", "i am."] {
+            let e = acme(&format!("check-prefixes = [\"{raw}\"]"))
+                .validate()
+                .expect_err(raw);
+            assert_eq!(
+                e,
+                format!(
+                    "[trust.keys.acme] check-prefixes: `{raw}` contains whitespace, which no check id does"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_plugin_pattern_that_matches_nothing_is_refused() {
+        let e = acme("plugins = [\"acme-*\", \"\"]")
+            .validate()
+            .expect_err("empty");
+        assert!(
+            e.starts_with("[trust.keys.acme] plugins: `` is empty"),
+            "{e}"
+        );
+        for raw in ["*-checks", "acme-*-x", "acme-**"] {
+            let e = acme(&format!("plugins = [\"{raw}\"]"))
+                .validate()
+                .expect_err(raw);
+            assert!(
+                e.starts_with(&format!(
+                    "[trust.keys.acme] plugins: `{raw}` may contain `*` only as its last character"
+                )),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_public_key_path_is_refused_and_odd_key_names_are_quoted() {
+        let p: TrustPolicy =
+            toml::from_str("[keys.\"acme corp\"]\npublic-key = \"\"\n").expect("parses");
+        let e = p.validate().expect_err("empty path");
+        assert!(
+            e.starts_with("[trust.keys.\"acme corp\"] public-key: the path is empty"),
+            "{e}"
+        );
     }
 
     #[test]

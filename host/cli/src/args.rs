@@ -390,7 +390,7 @@ pub(crate) struct PluginSourceArgs {
 #[derive(Args, Clone)]
 pub(crate) struct TrustArgs {
     /// Configuration file whose [trust] section lists the trusted keys (docs/distribution.md).
-    #[arg(long, value_name = "FILE", env = "POSTURE_CONFIG")]
+    #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
     /// Accept a plugin that carries no signature at all (never one with a bad or untrusted
     /// signature).
@@ -496,6 +496,10 @@ pub(crate) enum PluginsCommand {
         /// Ed25519 private key (PKCS#8 PEM, from `posture keygen`) to sign with.
         #[arg(long, value_name = "KEY")]
         sign_key: Option<PathBuf>,
+        /// Replace what the tag names if it names another artifact (operators who installed
+        /// it are then refused the new one until they remove it).
+        #[arg(long)]
+        force: bool,
     },
     /// Install a plugin from an OCI registry: its signature verified against the trust policy,
     /// loaded once to validate it, installed into the first --plugins directory and pinned in
@@ -519,6 +523,10 @@ pub(crate) enum PluginsCommand {
         /// Show what would change; install nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Accept a newer version signed by another trusted key than the installed one (or
+        /// unsigned, with --allow-unsigned).
+        #[arg(long)]
+        allow_signer_change: bool,
         #[command(flatten)]
         source: PluginSourceArgs,
         #[command(flatten)]

@@ -107,6 +107,7 @@ impl World {
             .env_remove("POSTURE_PLUGIN_DIR")
             .env_remove("POSTURE_REGISTRY_USERNAME")
             .env_remove("POSTURE_REGISTRY_PASSWORD")
+            .env_remove("POSTURE_REGISTRY_HOST")
             .output()
             .expect("run posture")
     }
@@ -147,6 +148,21 @@ impl World {
     /// `posture plugins publish COMPONENT HOST/<repo_tag> [--sign-key KEY]`, asserting success;
     /// returns the manifest digest it printed.
     fn publish(&self, component: &Path, repo_tag: &str, key: Option<&Path>) -> String {
+        self.publish_with(component, repo_tag, key, &[])
+    }
+
+    /// [`World::publish`] with `--force` (replacing what the tag names).
+    fn publish_forced(&self, component: &Path, repo_tag: &str, key: Option<&Path>) -> String {
+        self.publish_with(component, repo_tag, key, &["--force"])
+    }
+
+    fn publish_with(
+        &self,
+        component: &Path,
+        repo_tag: &str,
+        key: Option<&Path>,
+        extra: &[&str],
+    ) -> String {
         let reference = self.reference(repo_tag);
         let mut args = vec![
             "plugins",
@@ -154,6 +170,7 @@ impl World {
             component.to_str().expect("utf-8"),
             &reference,
         ];
+        args.extend_from_slice(extra);
         if let Some(k) = key {
             args.extend(["--sign-key", k.to_str().expect("utf-8")]);
         }
@@ -301,12 +318,17 @@ fn assert_tampered(
         "expected a refusal (exit 5)\nstdout:\n{}\nstderr:\n{stderr}",
         text(&out.stdout)
     );
+    // When the size differs too, the digest is followed by how many bytes came.
     let message = format!(
-        "error: {reference}: the registry served bytes for {what} {expected} whose digest is {actual}; refused; nothing installed"
+        "error: {reference}: the registry served bytes for {what} {expected} whose digest is {actual}"
     );
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&message))
+        .unwrap_or_else(|| panic!("expected `{message}` in:\n{stderr}"));
     assert!(
-        stderr.contains(&message),
-        "expected `{message}` in:\n{stderr}"
+        line.ends_with("; refused; nothing installed"),
+        "expected the refusal to end the line: {line}"
     );
     assert_eq!(&w.installed(), before, "a refusal changed the installation");
 }
@@ -664,8 +686,42 @@ fn a_registry_serving_other_bytes_on_a_second_pull_is_refused() {
     w.add_ok(&reference, &[]);
     let installed = w.installed();
 
-    // The tag now names another (validly signed) manifest.
-    let other = w.publish(&vendor_next_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
+    // A vendor cannot move a release tag by mistake.
+    let next = vendor_next_plugin();
+    let out = w.posture(&[
+        "plugins",
+        "publish",
+        next.to_str().expect("utf-8"),
+        &reference,
+    ]);
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!("{reference} already names manifest {d1}")),
+        "{}",
+        text(&out.stderr)
+    );
+    // A tag moved to another version's artifact: refused for what it holds.
+    let moved = w.publish_forced(&next, "acme/vendor:1.0.0", Some(&acme_key));
+    let out = w.add(&reference, &[]);
+    assert_refused(
+        &w,
+        &out,
+        &reference,
+        &moved,
+        &["the tag `1.0.0` holds version 1.1.0 of the plugin"],
+        &installed,
+    );
+
+    // With --force, the tag now names another (validly signed) build of the same version:
+    // the same component with one more custom section, as a rebuild would differ.
+    let rebuilt = w.dir.path().join("rebuilt.wasm");
+    let mut bytes = read(&vendor_plugin());
+    let name = b"rebuild";
+    bytes.extend_from_slice(&[0, (1 + name.len() + 1) as u8, name.len() as u8]);
+    bytes.extend_from_slice(name);
+    bytes.push(1);
+    std::fs::write(&rebuilt, &bytes).expect("write the rebuild");
+    let other = w.publish_forced(&rebuilt, "acme/vendor:1.0.0", Some(&acme_key));
     assert_ne!(other, d1);
     let out = w.add(&reference, &[]);
     let lock = w.lock().display().to_string();
@@ -677,13 +733,13 @@ fn a_registry_serving_other_bytes_on_a_second_pull_is_refused() {
         &[
             &format!("{lock} pins manifest {d1} for acme-vendor 1.0.0"),
             &format!("the registry now serves {other}"),
-            "`posture plugins update`",
+            "the tag was moved after it was installed",
         ],
         &installed,
     );
 
     // Published again, the reproducible artifact is the one locked: adding it changes nothing.
-    let again = w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
+    let again = w.publish_forced(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
     assert_eq!(again, d1, "publishing the same component is reproducible");
     let stdout = w.add_ok(&reference, &[]);
     assert!(stdout.contains("already installed:"), "{stdout}");
@@ -769,8 +825,8 @@ public-key = "keys/acme.pub"
     let impostor = impostor_check_plugin();
     let before = w.installed();
 
-    let digest = w.publish(&impostor, "acme/mfa:1.0.0", Some(&acme_key));
-    let reference = w.reference("acme/mfa:1.0.0");
+    let digest = w.publish(&impostor, "acme/mfa:9.9.9", Some(&acme_key));
+    let reference = w.reference("acme/mfa:9.9.9");
     let out = w.add(&reference, &[]);
     assert_refused(
         &w,
@@ -784,9 +840,9 @@ public-key = "keys/acme.pub"
         &before,
     );
 
-    let unsigned = w.publish(&impostor, "rogue/mfa:1.0.0", None);
+    let unsigned = w.publish(&impostor, "rogue/mfa:9.9.9", None);
     assert_eq!(unsigned, digest, "the same artifact");
-    let reference = w.reference("rogue/mfa:1.0.0");
+    let reference = w.reference("rogue/mfa:9.9.9");
     let out = w.add(&reference, &["--allow-unsigned"]);
     assert_refused(
         &w,
@@ -800,8 +856,8 @@ public-key = "keys/acme.pub"
         &before,
     );
 
-    w.publish(&impostor, "posture/mfa:1.0.0", Some(&posture_key));
-    let reference = w.reference("posture/mfa:1.0.0");
+    w.publish(&impostor, "posture/mfa:9.9.9", Some(&posture_key));
+    let reference = w.reference("posture/mfa:9.9.9");
     let stdout = w.add_ok(&reference, &[]);
     assert!(stdout.contains("signed by key `posture`"), "{stdout}");
     assert_eq!(read(&w.plugins().join("vendor-mfa.wasm")), read(&impostor));
@@ -820,8 +876,8 @@ fn a_plugin_colliding_with_an_installed_one_is_refused() {
     std::fs::copy(&iam, &iam_file).expect("install iam");
     let (acme_key, _) = w.keygen("acme");
     w.trust("[trust.keys.acme]\npublic-key = \"keys/acme.pub\"\n");
-    let digest = w.publish(&impostor_check_plugin(), "acme/mfa:1.0.0", Some(&acme_key));
-    let reference = w.reference("acme/mfa:1.0.0");
+    let digest = w.publish(&impostor_check_plugin(), "acme/mfa:9.9.9", Some(&acme_key));
+    let reference = w.reference("acme/mfa:9.9.9");
 
     let before = w.installed();
     let out = w.add(&reference, &[]);

@@ -31,13 +31,15 @@ pub struct Published {
 }
 
 /// Loads the component at `path` (to read its own description), pushes it to `reference`
-/// and, with `key`, signs its manifest digest.
+/// and, with `key`, signs its manifest digest. A tag that already names another artifact is
+/// left alone unless `force` (operators who installed it would be refused the new one).
 pub fn publish(
     registry: &Registry,
     runtime: &Runtime,
     path: &Path,
     reference: &str,
     key: Option<&SigningKey>,
+    force: bool,
 ) -> Result<Published, InstallError> {
     let reference = parse_reference(reference)?;
     if reference.digest().is_some() || reference.tag().is_none() {
@@ -66,6 +68,16 @@ pub fn publish(
         None => return Err(not_loaded("nothing loaded".into())),
     };
     let artifact = Artifact::new(bytes, &plugin.info);
+    if let Some(existing) = registry.existing(&reference)?
+        && existing != artifact.manifest_digest
+        && !force
+    {
+        return Err(InstallError::TagTaken {
+            reference: reference.whole(),
+            existing,
+            new: artifact.manifest_digest.clone(),
+        });
+    }
     let manifest_digest = registry.push_artifact(&reference, &artifact)?;
     let signature = match key {
         Some(key) => {
@@ -89,6 +101,9 @@ pub struct Target<'a> {
     pub runtime: &'a Runtime,
     /// The plugin directory written to.
     pub plugin_dir: PathBuf,
+    /// The other plugin directories of the session: checked for collisions, and pinned
+    /// when the lock file is created.
+    pub other_dirs: Vec<PathBuf>,
     /// The lock file.
     pub lock: PathBuf,
     /// The trust policy.
@@ -123,19 +138,25 @@ fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Insta
     }
 }
 
-/// The plugins installed in `dir` (those that load), empty when there are none.
+/// The plugins installed in the target's directories (those that load), empty when there
+/// are none.
 fn installed(
-    runtime: &Runtime,
-    dir: &Path,
+    target: &Target<'_>,
 ) -> Result<Vec<std::sync::Arc<posture::runtime::LoadedPlugin>>, InstallError> {
-    if !dir.exists() {
+    let dirs: Vec<PathBuf> = std::iter::once(&target.plugin_dir)
+        .chain(&target.other_dirs)
+        .filter(|d| d.exists())
+        .cloned()
+        .collect();
+    if dirs.is_empty() {
         return Ok(Vec::new());
     }
     let source = PluginSource {
-        dirs: vec![dir.to_path_buf()],
+        dirs,
         cache_dir: None,
         lock: None,
     };
+    let runtime = target.runtime;
     match load::load(runtime, &source, false) {
         Ok(p) => Ok(p.loaded),
         Err(SessionError::NoPlugins { .. }) => Ok(Vec::new()),
@@ -165,12 +186,19 @@ fn install(
             reason,
         )
     };
-    let others: Vec<_> = installed(target.runtime, &target.plugin_dir)?
+    // A file of that name not being replaced is someone else's (built locally, or copied in):
+    // never overwritten.
+    if file.exists() && replaced_file != Some(file_name(&file).as_str()) {
+        return Err(refused(Refusal::AlreadyInstalled {
+            plugin: info.name.clone(),
+            file: file.display().to_string(),
+            origin: "a file the lock file does not record as installed from this repository".into(),
+        }));
+    }
+    let replaced_path = replaced_file.map(|f| target.plugin_dir.join(f));
+    let others: Vec<_> = installed(target)?
         .into_iter()
-        .filter(|p| {
-            let name = file_name(&p.path);
-            name != file_name(&file) && Some(name.as_str()) != replaced_file
-        })
+        .filter(|p| p.path != file && Some(&p.path) != replaced_path.as_ref())
         .collect();
     for other in &others {
         let shown = other.path.display();
@@ -351,9 +379,10 @@ pub struct Update {
     pub name: String,
     /// Its version before.
     pub from: String,
-    /// The tag moved to; `None`: already the newest.
+    /// The tag moved to; `None`: none (already the newest, every newer one refused, or an
+    /// error).
     pub tag: Option<String>,
-    /// Its version after (the same when none newer).
+    /// Its version after (the same when it did not move).
     pub to: String,
     /// Checks the new version adds.
     pub added: Vec<String>,
@@ -363,22 +392,35 @@ pub struct Update {
     pub signer: (Option<String>, Option<String>),
     /// Contract version before → after.
     pub contract: (String, String),
-    /// Whether it was installed (false for a dry run or when up to date).
+    /// Whether it was installed (false for a dry run or when it did not move).
     pub installed: bool,
     /// Newer tags refused (newest first), with the reason; the update moved to the newest
     /// tag that was not, if any.
     pub skipped: Vec<(String, String)>,
+    /// Why this plugin could not be updated (the registry unreachable, …); the others were.
+    pub error: Option<String>,
+}
+
+/// How `update` chooses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateOptions {
+    /// Only say what would change.
+    pub dry_run: bool,
+    /// Accept a newer version signed by another trusted key than the installed one, or
+    /// unsigned when unsigned plugins are accepted.
+    pub allow_signer_change: bool,
 }
 
 /// Moves every registry-installed plugin (or only `name`) to the newest release tag of its
-/// repository that verifies as `add` verifies (`posture plugins update`); newer tags that
-/// are refused are reported in [`Update::skipped`]. With `dry_run`, only says what would
-/// change.
+/// repository that verifies as `add` verifies, holds the version its tag names, is newer
+/// than the installed version, and is signed by the same key (`posture plugins update`).
+/// Newer tags that do not qualify are reported in [`Update::skipped`]; a plugin whose
+/// registry fails is reported in [`Update::error`] and the others still update.
 pub fn update(
     registry: &Registry,
     target: &Target<'_>,
     name: Option<&str>,
-    dry_run: bool,
+    options: UpdateOptions,
 ) -> Result<Vec<Update>, InstallError> {
     let lock = LockFile::load(&target.lock)?.unwrap_or_default();
     let entries: Vec<&LockEntry> = lock
@@ -394,103 +436,136 @@ pub fn update(
             lock: target.lock.clone(),
         });
     }
-    let before = installed(target.runtime, &target.plugin_dir)?;
+    let before = installed(target)?;
     let mut out = Vec::new();
     for entry in entries {
-        let Some(src) = &entry.source else { continue };
-        let repo: Reference = parse_reference(&src.repository)?;
-        let tags = registry.tags(&repo)?;
         let old = before.iter().find(|p| p.info.name == entry.name);
         let old_contract = old
             .map(|p| p.info.contract_version.clone())
             .unwrap_or_default();
-        let mut skipped = Vec::new();
-        let mut chosen = None;
-        for (tag, _) in newer_tags(&tags, &entry.version) {
-            let reference = Reference::with_tag(
-                repo.registry().to_owned(),
-                repo.repository().to_owned(),
-                tag.clone(),
-            );
-            let verified = verify(
-                registry,
-                target.runtime,
-                &reference,
-                target.policy,
-                target.keyring,
-                target.allow_unsigned,
-            )
-            .and_then(|v| {
-                if v.info().name == entry.name {
-                    Ok(v)
-                } else {
-                    Err(InstallError::refused(
-                        reference.whole(),
-                        v.pulled.manifest_digest.clone(),
-                        Refusal::OtherPlugin {
-                            expected: entry.name.clone(),
-                            found: v.info().name.clone(),
-                        },
-                    ))
-                }
-            });
-            match verified {
-                Ok(v) => {
-                    chosen = Some((tag, v));
-                    break;
-                }
-                // A release this operator may not install: the next older one may be.
-                Err(
-                    e @ (InstallError::Refused { .. }
-                    | InstallError::Registry(
-                        RegistryError::Tampered { .. } | RegistryError::Layout { .. },
-                    )),
-                ) => skipped.push((tag, e.to_string())),
-                Err(e) => return Err(e),
-            }
-        }
-        let Some((tag, verified)) = chosen else {
-            out.push(Update {
-                name: entry.name.clone(),
-                from: entry.version.clone(),
-                tag: None,
-                to: entry.version.clone(),
-                added: Vec::new(),
-                removed: Vec::new(),
-                signer: (src.signer.clone(), src.signer.clone()),
-                contract: (old_contract.clone(), old_contract),
-                installed: false,
-                skipped,
-            });
-            continue;
-        };
-        let info = verified.info();
-        let old_checks: Vec<&str> = old
-            .map(|p| p.info.checks.iter().map(|c| c.id.as_str()).collect())
-            .unwrap_or_default();
-        let new_checks: Vec<&str> = info.checks.iter().map(|c| c.id.as_str()).collect();
+        let signer = entry.source.as_ref().and_then(|s| s.signer.clone());
         let mut update = Update {
             name: entry.name.clone(),
             from: entry.version.clone(),
-            tag: Some(tag),
-            to: info.version.clone(),
-            added: diff(&new_checks, &old_checks),
-            removed: diff(&old_checks, &new_checks),
-            signer: (
-                src.signer.clone(),
-                verified.signer.as_ref().map(|s: &Signer| s.name.clone()),
-            ),
-            contract: (old_contract, info.contract_version.clone()),
+            tag: None,
+            to: entry.version.clone(),
+            added: Vec::new(),
+            removed: Vec::new(),
+            signer: (signer.clone(), signer),
+            contract: (old_contract.clone(), old_contract),
             installed: false,
-            skipped,
+            skipped: Vec::new(),
+            error: None,
         };
-        if !dry_run {
-            install(target, &verified, Some(entry))?;
-            update.installed = true;
+        if let Err(e) = update_one(registry, target, entry, old, options, &mut update) {
+            update.error = Some(e.to_string());
         }
         out.push(update);
     }
     Ok(out)
+}
+
+/// Updates one plugin, filling `update` as it goes.
+fn update_one(
+    registry: &Registry,
+    target: &Target<'_>,
+    entry: &LockEntry,
+    old: Option<&std::sync::Arc<posture::runtime::LoadedPlugin>>,
+    options: UpdateOptions,
+    update: &mut Update,
+) -> Result<(), InstallError> {
+    let Some(src) = &entry.source else {
+        return Ok(());
+    };
+    let repo: Reference = parse_reference(&src.repository)?;
+    let tags = registry.tags(&repo)?;
+    let installed_version = semver::Version::parse(entry.version.trim_start_matches('v')).ok();
+    let mut chosen = None;
+    for (tag, _) in newer_tags(&tags, &entry.version) {
+        let reference = Reference::with_tag(
+            repo.registry().to_owned(),
+            repo.repository().to_owned(),
+            tag.clone(),
+        );
+        let verified = verify(
+            registry,
+            target.runtime,
+            &reference,
+            target.policy,
+            target.keyring,
+            target.allow_unsigned,
+        )
+        .and_then(|v| {
+            let refuse = |reason| {
+                Err(InstallError::refused(
+                    reference.whole(),
+                    v.pulled.manifest_digest.clone(),
+                    reason,
+                ))
+            };
+            let info = v.info();
+            if info.name != entry.name {
+                return refuse(Refusal::OtherPlugin {
+                    expected: entry.name.clone(),
+                    found: info.name.clone(),
+                });
+            }
+            let version = semver::Version::parse(info.version.trim_start_matches('v')).ok();
+            if installed_version.is_some() && version <= installed_version {
+                return refuse(Refusal::NotNewer {
+                    version: info.version.clone(),
+                    installed: entry.version.clone(),
+                });
+            }
+            let new_signer = v.signer.as_ref().map(|s| s.name.clone());
+            if new_signer != src.signer && !options.allow_signer_change {
+                let who = |s: &Option<String>| match s {
+                    Some(name) => format!("signed by key `{name}`"),
+                    None => "unsigned".to_owned(),
+                };
+                return refuse(Refusal::SignerChanged {
+                    from: who(&src.signer),
+                    to: who(&new_signer),
+                });
+            }
+            Ok(v)
+        });
+        match verified {
+            Ok(v) => {
+                chosen = Some((tag, v));
+                break;
+            }
+            // A release this operator may not install: the next older one may be.
+            Err(
+                e @ (InstallError::Refused { .. }
+                | InstallError::Registry(
+                    RegistryError::Tampered { .. }
+                    | RegistryError::Layout { .. }
+                    | RegistryError::NotFound { .. },
+                )),
+            ) => update.skipped.push((tag, e.to_string())),
+            Err(e) => return Err(e),
+        }
+    }
+    let Some((tag, verified)) = chosen else {
+        return Ok(());
+    };
+    let info = verified.info();
+    let old_checks: Vec<&str> = old
+        .map(|p| p.info.checks.iter().map(|c| c.id.as_str()).collect())
+        .unwrap_or_default();
+    let new_checks: Vec<&str> = info.checks.iter().map(|c| c.id.as_str()).collect();
+    update.tag = Some(tag);
+    update.to = info.version.clone();
+    update.added = diff(&new_checks, &old_checks);
+    update.removed = diff(&old_checks, &new_checks);
+    update.signer.1 = verified.signer.as_ref().map(|s: &Signer| s.name.clone());
+    update.contract.1 = info.contract_version.clone();
+    if !options.dry_run {
+        install(target, &verified, Some(entry))?;
+        update.installed = true;
+    }
+    Ok(())
 }
 
 fn diff(a: &[&str], b: &[&str]) -> Vec<String> {

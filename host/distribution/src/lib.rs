@@ -12,6 +12,6 @@ pub mod registry;
 pub mod signature;
 pub mod verify;
 
-pub use install::{Installed, Published, Target, Update, add, publish, update};
+pub use install::{Installed, Published, Target, Update, UpdateOptions, add, publish, update};
 pub use registry::{Registry, RegistryError};
 pub use verify::{InstallError, Keyring, Refusal, Signer};

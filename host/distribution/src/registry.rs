@@ -4,7 +4,13 @@
 //!
 //! Loopback registries (`localhost`, `127.0.0.0/8`, `[::1]`) are spoken to over plain HTTP,
 //! as Docker does; any other over HTTPS. Credentials, when a registry needs them, come from
-//! `POSTURE_REGISTRY_USERNAME` and `POSTURE_REGISTRY_PASSWORD`.
+//! `POSTURE_REGISTRY_USERNAME` and `POSTURE_REGISTRY_PASSWORD` and are sent only to the
+//! registry named by `POSTURE_REGISTRY_HOST`.
+//!
+//! What a registry can make posture spend is bounded before any signature is checked: blobs
+//! are read up to their declared size, which is capped per kind (config and signature 64 KiB,
+//! component 64 MiB); tag listings stop at 100 000 tags or when a page does not advance; every
+//! operation has a deadline of [`DEADLINE`].
 
 use crate::artifact::{self, Artifact, LayoutError};
 use crate::signature::{self, SignatureArtifact};
@@ -98,10 +104,18 @@ pub struct FoundSignature {
     pub envelope: std::result::Result<Envelope, String>,
 }
 
+/// How long one registry operation (a pull with its blobs, a push, a tag listing) may take.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
+/// Largest config blob read.
+pub const MAX_CONFIG_BYTES: i64 = 64 << 10;
+/// Most tags read from one repository.
+pub const MAX_TAGS: usize = 100_000;
+
 /// A blocking registry client.
 pub struct Registry {
     runtime: tokio::runtime::Runtime,
-    auth: RegistryAuth,
+    /// Credentials and the one registry they are for.
+    credentials: Option<(String, RegistryAuth)>,
 }
 
 /// Parses `reference` (`registry/repository:tag` or `…@sha256:…`).
@@ -140,14 +154,45 @@ impl Registry {
             .enable_all()
             .build()
             .map_err(RegistryError::Runtime)?;
-        let auth = match (
+        let credentials = match (
             std::env::var("POSTURE_REGISTRY_USERNAME"),
             std::env::var("POSTURE_REGISTRY_PASSWORD"),
+            std::env::var("POSTURE_REGISTRY_HOST"),
         ) {
-            (Ok(user), Ok(password)) => RegistryAuth::Basic(user, password),
-            _ => RegistryAuth::Anonymous,
+            (Ok(user), Ok(password), Ok(host)) => Some((host, RegistryAuth::Basic(user, password))),
+            (Ok(_), Ok(_), Err(_)) => {
+                tracing::warn!(
+                    "POSTURE_REGISTRY_USERNAME and _PASSWORD are ignored: set POSTURE_REGISTRY_HOST to the registry they are for"
+                );
+                None
+            }
+            _ => None,
         };
-        Ok(Registry { runtime, auth })
+        Ok(Registry {
+            runtime,
+            credentials,
+        })
+    }
+
+    /// The credentials for `reference`'s registry: those of the environment only when they
+    /// name this registry, never another's.
+    fn auth(&self, reference: &Reference) -> RegistryAuth {
+        match &self.credentials {
+            Some((host, auth)) if host == reference.resolve_registry() => auth.clone(),
+            _ => RegistryAuth::Anonymous,
+        }
+    }
+
+    /// Runs `work` within [`DEADLINE`].
+    fn run<T>(&self, what: &str, work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        self.runtime
+            .block_on(async { tokio::time::timeout(DEADLINE, work).await })
+            .unwrap_or_else(|_| {
+                Err(RegistryError::Protocol {
+                    reference: what.to_owned(),
+                    message: format!("no answer within {} s", DEADLINE.as_secs()),
+                })
+            })
     }
 
     fn client(&self, reference: &Reference) -> Client {
@@ -207,9 +252,9 @@ impl Registry {
     pub fn push_artifact(&self, reference: &Reference, artifact: &Artifact) -> Result<String> {
         let client = self.client(reference);
         let err = |e| Self::protocol(reference, e);
-        self.runtime.block_on(async {
+        self.run(&reference.whole(), async {
             client
-                .store_auth_if_needed(reference.resolve_registry(), &self.auth)
+                .store_auth_if_needed(reference.resolve_registry(), &self.auth(reference))
                 .await;
             client
                 .push_blob(
@@ -262,9 +307,9 @@ impl Registry {
         let art = SignatureArtifact::new(subject, envelope);
         let client = self.client(&target);
         let err = |e| Self::protocol(&target, e);
-        self.runtime.block_on(async {
+        self.run(&target.whole(), async {
             client
-                .store_auth_if_needed(target.resolve_registry(), &self.auth)
+                .store_auth_if_needed(target.resolve_registry(), &self.auth(&target))
                 .await;
             client
                 .push_blob(
@@ -320,49 +365,82 @@ impl Registry {
         Ok((bytes.to_vec(), digest))
     }
 
+    /// The blob `layer`, read up to its declared size, which must be at most `max`; its
+    /// bytes must hash to its digest.
     async fn blob(
         client: &Client,
         reference: &Reference,
         layer: &OciDescriptor,
         what: &'static str,
+        max: i64,
     ) -> Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(usize::try_from(layer.size).unwrap_or(0));
-        match client.pull_blob(reference, layer, &mut out).await {
-            Ok(()) => {}
-            Err(OciDistributionError::DigestError(DigestError::VerificationError {
-                expected,
-                ..
-            })) => {
-                // Which digest is named differs between oci-client's two checks; the
-                // message names the descriptor's and what the bytes really hash to.
-                let _ = expected;
+        use futures_util::StreamExt;
+        let declared = layer.size;
+        if !(0..=max).contains(&declared) {
+            return Err(RegistryError::Protocol {
+                reference: reference.whole(),
+                message: format!(
+                    "the manifest declares a {what} of {declared} bytes; at most {max} are accepted"
+                ),
+            });
+        }
+        let mut stream = client
+            .pull_blob_stream(reference, layer)
+            .await
+            .map_err(|e| Self::protocol(reference, e))?;
+        let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+        while let Some(chunk) = stream.next().await {
+            // A digest mismatch found by oci-client at the end of the stream is reported
+            // below with both digests; any other read error as it is.
+            let Ok(chunk) = chunk else { break };
+            if out.len() + chunk.len() > declared as usize {
                 return Err(RegistryError::Tampered {
                     reference: reference.whole(),
                     what,
-                    expected: layer.digest.clone(),
-                    actual: artifact::digest_of(&out),
+                    expected: format!("{} ({declared} bytes)", layer.digest),
+                    actual: format!("unknown (more than {declared} bytes served)"),
                 });
             }
-            Err(e) => return Err(Self::protocol(reference, e)),
+            out.extend_from_slice(&chunk);
         }
         let actual = artifact::digest_of(&out);
-        if actual != layer.digest || out.len() as i64 != layer.size {
+        if actual != layer.digest || out.len() as i64 != declared {
             return Err(RegistryError::Tampered {
                 reference: reference.whole(),
                 what,
                 expected: layer.digest.clone(),
-                actual,
+                actual: if out.len() as i64 == declared {
+                    actual
+                } else {
+                    format!("{actual} ({} of {declared} bytes)", out.len())
+                },
             });
         }
         Ok(out)
     }
 
+    /// The digest of the manifest `reference` names now, if any.
+    pub fn existing(&self, reference: &Reference) -> Result<Option<String>> {
+        let client = self.client(reference);
+        let auth = self.auth(reference);
+        self.run(&reference.whole(), async {
+            client
+                .store_auth_if_needed(reference.resolve_registry(), &auth)
+                .await;
+            match Self::manifest(&client, reference).await {
+                Ok((_, digest)) => Ok(Some(digest)),
+                Err(RegistryError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+    }
+
     /// Pulls the plugin artifact at `reference`, checking its layout and every digest.
     pub fn pull(&self, reference: &Reference) -> Result<Pulled> {
         let client = self.client(reference);
-        self.runtime.block_on(async {
+        self.run(&reference.whole(), async {
             client
-                .store_auth_if_needed(reference.resolve_registry(), &self.auth)
+                .store_auth_if_needed(reference.resolve_registry(), &self.auth(reference))
                 .await;
             let (bytes, manifest_digest) = Self::manifest(&client, reference).await?;
             let (manifest, layer) =
@@ -371,7 +449,14 @@ impl Registry {
                     digest: manifest_digest.clone(),
                     error,
                 })?;
-            let config = Self::blob(&client, reference, &manifest.config, "config").await?;
+            let config = Self::blob(
+                &client,
+                reference,
+                &manifest.config,
+                "config",
+                MAX_CONFIG_BYTES,
+            )
+            .await?;
             let config: artifact::WasmConfig =
                 serde_json::from_slice(&config).map_err(|e| RegistryError::Layout {
                     reference: reference.whole(),
@@ -388,7 +473,14 @@ impl Registry {
                     )),
                 });
             }
-            let component = Self::blob(&client, reference, &layer, "component layer").await?;
+            let component = Self::blob(
+                &client,
+                reference,
+                &layer,
+                "component layer",
+                artifact::MAX_COMPONENT_BYTES,
+            )
+            .await?;
             Ok(Pulled {
                 reference: reference.clone(),
                 manifest,
@@ -413,9 +505,9 @@ impl Registry {
             manifest_digest.to_owned(),
         );
         let client = self.client(reference);
-        self.runtime.block_on(async {
+        self.run(&reference.whole(), async {
             client
-                .store_auth_if_needed(reference.resolve_registry(), &self.auth)
+                .store_auth_if_needed(reference.resolve_registry(), &self.auth(reference))
                 .await;
             let mut digests = Vec::new();
             match client
@@ -465,8 +557,14 @@ impl Registry {
                             if layer.media_type == signature::ENVELOPE_MEDIA_TYPE
                                 && layer.size <= signature::MAX_ENVELOPE_BYTES =>
                         {
-                            let bytes =
-                                Self::blob(&client, &at, layer, "signature envelope").await?;
+                            let bytes = Self::blob(
+                                &client,
+                                &at,
+                                layer,
+                                "signature envelope",
+                                signature::MAX_ENVELOPE_BYTES,
+                            )
+                            .await?;
                             serde_json::from_slice::<Envelope>(&bytes)
                                 .map_err(|e| format!("not a DSSE envelope: {e}"))
                         }
@@ -483,25 +581,44 @@ impl Registry {
         })
     }
 
-    /// Every tag of the repository of `reference`.
+    /// Every tag of the repository of `reference` (at most [`MAX_TAGS`]), page by page until
+    /// a page is empty or does not advance.
     pub fn tags(&self, reference: &Reference) -> Result<Vec<String>> {
         let client = self.client(reference);
-        self.runtime.block_on(async {
+        let repository = repository_of(reference);
+        let auth = self.auth(reference);
+        self.run(&repository, async {
             let mut tags: Vec<String> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut last: Option<String> = None;
             loop {
                 let page = client
-                    .list_tags(
-                        reference,
-                        &self.auth,
-                        Some(1000),
-                        tags.last().map(|s| s.as_str()),
-                    )
+                    .list_tags(reference, &auth, Some(1000), last.as_deref())
                     .await
-                    .map_err(|e| Self::protocol(reference, e))?;
-                let n = page.tags.len();
-                tags.extend(page.tags);
-                if n < 1000 {
+                    .map_err(|e| match Self::protocol(reference, e) {
+                        RegistryError::Protocol { message, .. } => RegistryError::Protocol {
+                            reference: repository.clone(),
+                            message,
+                        },
+                        _ => RegistryError::NotFound {
+                            reference: repository.clone(),
+                        },
+                    })?;
+                last = page.tags.last().cloned();
+                let before = tags.len();
+                for tag in page.tags {
+                    if seen.insert(tag.clone()) {
+                        tags.push(tag);
+                    }
+                }
+                if tags.len() == before {
                     return Ok(tags);
+                }
+                if tags.len() > MAX_TAGS {
+                    return Err(RegistryError::Protocol {
+                        reference: repository.clone(),
+                        message: format!("more than {MAX_TAGS} tags"),
+                    });
                 }
             }
         })

@@ -77,7 +77,7 @@ pub enum Refusal {
     Conflict(String),
     /// The registry serves another manifest than the one the lock file pins.
     #[error(
-        "{lock} pins manifest {locked} for {plugin} {version} from this repository, and the registry now serves {served} for this reference; if the new artifact is intended, move to it with `posture plugins update`"
+        "{lock} pins manifest {locked} for {plugin} {version} from this repository, and the registry now serves {served} for this reference: the tag was moved after it was installed. Ask the vendor why; to accept the new artifact, remove the plugin's file and its entry in {lock}, then add it again"
     )]
     Relocked {
         /// The lock file.
@@ -100,6 +100,34 @@ pub enum Refusal {
         file: String,
         /// Where it came from.
         origin: String,
+    },
+    /// A version tag holding another version of the plugin.
+    #[error(
+        "the tag `{tag}` holds version {version} of the plugin; a version tag must hold that version"
+    )]
+    VersionMismatch {
+        /// The tag.
+        tag: String,
+        /// The version the component reports.
+        version: String,
+    },
+    /// An update to a version that is not newer than the installed one.
+    #[error("it is version {version}, not newer than the installed {installed}")]
+    NotNewer {
+        /// The version the component reports.
+        version: String,
+        /// The installed version.
+        installed: String,
+    },
+    /// An update signed by another key than the installed version (or unsigned).
+    #[error(
+        "it is {to}, the installed version is {from}; accept a change of signer explicitly with --allow-signer-change"
+    )]
+    SignerChanged {
+        /// The installed version's signer.
+        from: String,
+        /// This version's.
+        to: String,
     },
     /// An update found another plugin under the repository.
     #[error("the repository holds plugin `{found}` under this tag, not `{expected}`")]
@@ -127,6 +155,18 @@ pub enum InstallError {
         digest: String,
         /// Why.
         reason: Box<Refusal>,
+    },
+    /// `publish` to a tag that names another artifact.
+    #[error(
+        "{reference} already names manifest {existing}; this component's is {new}. A release tag is not reused: operators who installed it would be refused the new artifact. Publish under a new version's tag, or pass --force"
+    )]
+    TagTaken {
+        /// The reference.
+        reference: String,
+        /// What the tag names.
+        existing: String,
+        /// What would replace it.
+        new: String,
     },
     /// `publish`: the component does not load, so nothing was pushed.
     #[error("{path} (sha256 {sha256}): not published: the component does not load: {message}")]
@@ -221,9 +261,12 @@ impl Keyring {
         Ok(Keyring { keys })
     }
 
-    /// The trusted key with id `key_id`, by name.
-    fn by_id(&self, key_id: &str) -> Option<&(String, String, VerifyingKey)> {
-        self.keys.iter().find(|(_, id, _)| id == key_id)
+    /// The trusted keys with id `key_id` (one public key may be trusted under several names).
+    fn by_id<'k>(
+        &'k self,
+        key_id: &'k str,
+    ) -> impl Iterator<Item = &'k (String, String, VerifyingKey)> + 'k {
+        self.keys.iter().filter(move |(_, id, _)| id == key_id)
     }
 }
 
@@ -266,24 +309,26 @@ pub fn signers(
             }
         };
         for id in signature::key_ids(envelope) {
-            let Some((name, key_id, key)) = keyring.by_id(&id) else {
-                untrusted.push(id);
-                continue;
-            };
-            match signature::check(envelope, key, manifest_digest) {
-                Check::Valid => valid.push(Signer {
-                    name: name.clone(),
-                    key_id: key_id.clone(),
-                }),
-                Check::NotByKey => untrusted.push(id),
-                Check::Invalid(message) => problems.push(Refusal::BadSignature {
-                    key: name.clone(),
-                    message,
-                }),
-                Check::OtherDigest(signed) => problems.push(Refusal::OtherDigest {
-                    key: name.clone(),
-                    signed,
-                }),
+            let mut trusted = keyring.by_id(&id).peekable();
+            if trusted.peek().is_none() {
+                untrusted.push(id.clone());
+            }
+            for (name, key_id, key) in trusted {
+                match signature::check(envelope, key, manifest_digest) {
+                    Check::Valid => valid.push(Signer {
+                        name: name.clone(),
+                        key_id: key_id.clone(),
+                    }),
+                    Check::NotByKey => untrusted.push(id.clone()),
+                    Check::Invalid(message) => problems.push(Refusal::BadSignature {
+                        key: name.clone(),
+                        message,
+                    }),
+                    Check::OtherDigest(signed) => problems.push(Refusal::OtherDigest {
+                        key: name.clone(),
+                        signed,
+                    }),
+                }
             }
         }
     }
@@ -345,6 +390,17 @@ pub fn verify(
             annotation,
             annotated,
             reported,
+        }));
+    }
+    // A version tag names the version it holds: an old signed release re-tagged as a newer
+    // version must not pass for it.
+    if let Some(tag) = reference.tag()
+        && let Ok(tagged) = semver::Version::parse(tag.trim_start_matches('v'))
+        && semver::Version::parse(plugin.info.version.trim_start_matches('v')).ok() != Some(tagged)
+    {
+        return Err(refused(Refusal::VersionMismatch {
+            tag: tag.to_owned(),
+            version: plugin.info.version.clone(),
         }));
     }
     let checks = || plugin.info.checks.iter().map(|c| c.id.as_str());

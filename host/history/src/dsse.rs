@@ -166,6 +166,11 @@ pub fn verify(envelope: &Envelope, key: &VerifyingKey) -> Result<serde_json::Val
 
 /// Checks that `envelope` carries a payload of `payload_type` signed by `key`, and returns the
 /// payload's bytes.
+///
+/// Every signature claiming `key`'s id is tried, and one that verifies is enough: anyone who can
+/// edit the envelope can add entries claiming any key id, so an entry that does not verify
+/// proves nothing and must not hide one that does. [`EnvelopeError::NoSignature`] when no
+/// signature claims the key, [`EnvelopeError::BadSignature`] when some do and none verifies.
 pub fn verify_payload(
     envelope: &Envelope,
     payload_type: &str,
@@ -181,19 +186,24 @@ pub fn verify_payload(
         .decode(&envelope.payload)
         .map_err(|e| EnvelopeError::Malformed(format!("payload: {e}")))?;
     let id = key_id(key);
-    let signature = envelope
-        .signatures
-        .iter()
-        .find(|s| s.keyid == id)
-        .ok_or_else(|| EnvelopeError::NoSignature(id.clone()))?;
-    let sig = BASE64
-        .decode(&signature.sig)
-        .ok()
-        .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or_else(|| EnvelopeError::BadSignature(id.clone()))?;
-    key.verify(&pae(payload_type, &body), &sig)
-        .map_err(|_| EnvelopeError::BadSignature(id.clone()))?;
-    Ok(body)
+    let message = pae(payload_type, &body);
+    let mut claimed = false;
+    for signature in envelope.signatures.iter().filter(|s| s.keyid == id) {
+        claimed = true;
+        let verifies = BASE64
+            .decode(&signature.sig)
+            .ok()
+            .and_then(|b| Signature::from_slice(&b).ok())
+            .is_some_and(|sig| key.verify(&message, &sig).is_ok());
+        if verifies {
+            return Ok(body);
+        }
+    }
+    Err(if claimed {
+        EnvelopeError::BadSignature(id)
+    } else {
+        EnvelopeError::NoSignature(id)
+    })
 }
 
 /// Checks `envelope` against `key` and that its statement's subject is `receipt_digest`.
@@ -250,5 +260,60 @@ mod tests {
             verify(&forged, &key.verifying_key()),
             Err(EnvelopeError::BadSignature(_))
         ));
+    }
+
+    #[test]
+    fn any_signature_claiming_the_key_that_verifies_is_enough() {
+        let key = crate::keys::generate().unwrap();
+        let other = crate::keys::generate().unwrap();
+        let id = key_id(&key.verifying_key());
+        let env = sign_payload("text/plain", b"hello", &key);
+        let valid = env.signatures[0].clone();
+        // A valid signature, but by another key, over the same payload.
+        let by_other = sign_payload("text/plain", b"hello", &other).signatures[0]
+            .sig
+            .clone();
+        let junk = [
+            EnvelopeSignature {
+                keyid: id.clone(),
+                sig: "not base64!".into(),
+            },
+            EnvelopeSignature {
+                keyid: id.clone(),
+                sig: BASE64.encode([0u8; 7]),
+            },
+            EnvelopeSignature {
+                keyid: id.clone(),
+                sig: BASE64.encode([0u8; 64]),
+            },
+            EnvelopeSignature {
+                keyid: id.clone(),
+                sig: by_other,
+            },
+        ];
+        let mut padded = env.clone();
+        padded.signatures = junk.to_vec();
+        padded.signatures.push(valid.clone());
+        padded.signatures.extend(junk.iter().cloned());
+        assert_eq!(
+            verify_payload(&padded, "text/plain", &key.verifying_key()),
+            Ok(b"hello".to_vec())
+        );
+        let mut only_junk = env.clone();
+        only_junk.signatures = junk.to_vec();
+        assert_eq!(
+            verify_payload(&only_junk, "text/plain", &key.verifying_key()),
+            Err(EnvelopeError::BadSignature(id.clone()))
+        );
+        // Entries claiming other keys are not tried against this one.
+        let mut unclaimed = env.clone();
+        unclaimed.signatures = vec![EnvelopeSignature {
+            keyid: key_id(&other.verifying_key()),
+            sig: valid.sig,
+        }];
+        assert_eq!(
+            verify_payload(&unclaimed, "text/plain", &key.verifying_key()),
+            Err(EnvelopeError::NoSignature(id))
+        );
     }
 }

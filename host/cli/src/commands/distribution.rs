@@ -1,29 +1,42 @@
 //! `posture plugins publish|add|update`: plugins through OCI registries, printed for people.
-//! Refusals end with exit code 5 and name the reference, the digest and the reason (`update`
-//! also ends with 5 when every newer release of a plugin was refused); progress goes to
-//! stderr, results to stdout.
+//! Refusals end with exit code 5 and name the reference, the digest and the reason; `update`
+//! ends with 2 when a plugin's registry failed, else 5 when every newer release of a plugin
+//! was refused (the other plugins are updated either way). Progress goes to stderr, results
+//! to stdout, with control characters from the registry escaped.
 
 use crate::args::{PluginSourceArgs, TrustArgs};
 use crate::exit::Exit;
 use anyhow::{Result, bail};
 use posture::config::Config;
+use posture::report::sanitize::{printable, printable_lines};
 use posture::session::load;
 use posture::trust::TrustPolicy;
 use posture_distribution::{InstallError, Installed, Keyring, Registry, Target};
 use std::path::{Path, PathBuf};
 
-pub(crate) fn publish(component: &Path, reference: &str, sign_key: Option<&Path>) -> Result<Exit> {
+pub(crate) fn publish(
+    component: &Path,
+    reference: &str,
+    sign_key: Option<&Path>,
+    force: bool,
+) -> Result<Exit> {
     let key = sign_key
         .map(posture_history::keys::read_signing_key)
         .transpose()?;
     let rt = load::runtime(posture::runtime::default_cache_dir().as_deref())?;
     let registry = Registry::new()?;
     eprintln!("publishing {} to {reference}", component.display());
-    let published =
-        match posture_distribution::publish(&registry, &rt, component, reference, key.as_ref()) {
-            Ok(p) => p,
-            Err(e) => return refused_or(e),
-        };
+    let published = match posture_distribution::publish(
+        &registry,
+        &rt,
+        component,
+        reference,
+        key.as_ref(),
+        force,
+    ) {
+        Ok(p) => p,
+        Err(e) => return refused_or(e),
+    };
     let i = &published.info;
     let mut out = format!(
         "published {} {} ({}), contract {}, {} check(s)\n  to {}\n  manifest {}\n",
@@ -70,19 +83,30 @@ fn plugin_dir(source: &PluginSourceArgs) -> Result<PathBuf> {
     }
 }
 
-/// A refusal is exit 5 with its message; anything else is an error (exit 2).
+/// A refusal (the plugin, its signature, its bytes or its layout) is exit 5, anything else
+/// (network, files, keys) exit 2; the message is printed with control characters escaped,
+/// since much of it comes from the registry.
 fn refused_or(e: InstallError) -> Result<Exit> {
-    match e {
-        InstallError::Refused { .. } | InstallError::NotPublished { .. } => {
-            eprintln!("error: {e}");
-            Ok(Exit::Refused)
+    use posture_distribution::RegistryError;
+    let code = match &e {
+        InstallError::Refused { .. }
+        | InstallError::NotPublished { .. }
+        | InstallError::TagTaken { .. }
+        | InstallError::Registry(RegistryError::Tampered { .. } | RegistryError::Layout { .. }) => {
+            Exit::Refused
         }
-        InstallError::Registry(posture_distribution::RegistryError::Tampered { .. }) => {
-            eprintln!("error: {e}; nothing installed");
-            Ok(Exit::Refused)
-        }
-        e => Err(e.into()),
-    }
+        _ => Exit::Usage,
+    };
+    let nothing = if matches!(
+        e,
+        InstallError::Registry(RegistryError::Tampered { .. } | RegistryError::Layout { .. })
+    ) {
+        "; nothing installed"
+    } else {
+        ""
+    };
+    eprintln!("error: {}{nothing}", printable(&e.to_string()));
+    Ok(code)
 }
 
 fn signer_text(signer: Option<&str>, key: Option<&str>) -> String {
@@ -141,6 +165,7 @@ pub(crate) fn add(reference: &str, source: PluginSourceArgs, trust: TrustArgs) -
     let target = Target {
         runtime: &rt,
         plugin_dir: plugin_dir(&source)?,
+        other_dirs: source.plugins.iter().skip(1).cloned().collect(),
         lock: source.lock.clone(),
         policy: &policy,
         keyring: &keyring,
@@ -158,7 +183,7 @@ pub(crate) fn add(reference: &str, source: PluginSourceArgs, trust: TrustArgs) -
 
 pub(crate) fn update(
     name: Option<&str>,
-    dry_run: bool,
+    options: posture_distribution::UpdateOptions,
     source: PluginSourceArgs,
     trust: TrustArgs,
 ) -> Result<Exit> {
@@ -169,12 +194,13 @@ pub(crate) fn update(
     let target = Target {
         runtime: &rt,
         plugin_dir: plugin_dir(&source)?,
+        other_dirs: source.plugins.iter().skip(1).cloned().collect(),
         lock: source.lock.clone(),
         policy: &policy,
         keyring: &keyring,
         allow_unsigned: trust.allow_unsigned,
     };
-    let updates = match posture_distribution::update(&registry, &target, name, dry_run) {
+    let updates = match posture_distribution::update(&registry, &target, name, options) {
         Ok(u) => u,
         Err(e) => return refused_or(e),
     };
@@ -186,8 +212,13 @@ pub(crate) fn update(
         return Ok(Exit::Success);
     }
     let mut out = String::new();
-    let mut refused = false;
+    let (mut refused, mut failed) = (false, false);
     for u in &updates {
+        if let Some(error) = &u.error {
+            failed = true;
+            out.push_str(&format!("{} {}: not updated: {error}\n", u.name, u.from));
+            continue;
+        }
         let Some(tag) = &u.tag else {
             if u.skipped.is_empty() {
                 out.push_str(&format!("{} {} is the newest release\n", u.name, u.from));
@@ -239,8 +270,10 @@ pub(crate) fn update(
             u.contract.0, u.contract.1
         ));
     }
-    print!("{out}");
-    Ok(if refused {
+    print!("{}", printable_lines(&out));
+    Ok(if failed {
+        Exit::Usage
+    } else if refused {
         Exit::Refused
     } else {
         Exit::Success

@@ -28,7 +28,8 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             component,
             reference,
             sign_key,
-        }) => distribution::publish(&component, &reference, sign_key.as_deref()),
+            force,
+        }) => distribution::publish(&component, &reference, sign_key.as_deref(), force),
         Command::Plugins(PluginsCommand::Add {
             reference,
             source,
@@ -37,9 +38,18 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
         Command::Plugins(PluginsCommand::Update {
             name,
             dry_run,
+            allow_signer_change,
             source,
             trust,
-        }) => distribution::update(name.as_deref(), dry_run, source, trust),
+        }) => distribution::update(
+            name.as_deref(),
+            posture_distribution::UpdateOptions {
+                dry_run,
+                allow_signer_change,
+            },
+            source,
+            trust,
+        ),
         Command::Plugins(PluginsCommand::New {
             name,
             lang,

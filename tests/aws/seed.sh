@@ -50,10 +50,14 @@ rotating=$(aws kms create-key --description rotating "${e[@]}" --query KeyMetada
 a kms enable-key-rotation --key-id "$rotating"
 a kms create-key --description static
 
-# RDS: an unencrypted database without automated backups.
+# RDS: an unencrypted, private database without automated backups, and an encrypted one that is
+# publicly accessible (moto omits PubliclyAccessible unless it is given, so both set it).
 a rds create-db-instance --db-instance-identifier orders --engine postgres \
     --db-instance-class db.t3.micro --master-username admin1 --master-user-password 'Corr3ct-Horse-1' \
-    --allocated-storage 20 --backup-retention-period 0 --no-storage-encrypted
+    --allocated-storage 20 --backup-retention-period 0 --no-storage-encrypted --no-publicly-accessible
+a rds create-db-instance --db-instance-identifier reporting --engine mysql \
+    --db-instance-class db.t3.micro --master-username admin1 --master-user-password 'Corr3ct-Horse-1' \
+    --allocated-storage 20 --backup-retention-period 7 --storage-encrypted --publicly-accessible
 
 # AWS Backup: a daily plan keeping recovery points 7 days, in an unlocked vault.
 a backup create-backup-vault --backup-vault-name main

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 /// The first-party checks scoped to cloud infrastructure providers (`aws`, and for some also
 /// `azure` and `gcp`): not applicable on a snapshot of SaaS tenants only.
-const CLOUD_ONLY: [&str; 11] = [
+const CLOUD_ONLY: [&str; 12] = [
     "backup.coverage",
     "backup.immutability",
     "backup.recency",
@@ -32,6 +32,7 @@ const CLOUD_ONLY: [&str; 11] = [
     "logging.audit-trail",
     "sharing.account-public-access-block",
     "sharing.bucket-public-access-block",
+    "sharing.public-databases",
 ];
 
 /// The first-party checks scoped to Microsoft 365 and/or Google Workspace: not applicable on
@@ -187,14 +188,14 @@ fn on_a_microsoft_365_only_snapshot_cloud_checks_are_not_applicable_not_gaps() {
     assert_eq!(back.not_applicable, report.not_applicable);
 
     let text = render(&report, Format::Text);
-    assert!(text.contains("NOT APPLICABLE (11):"), "{text}");
+    assert!(text.contains("NOT APPLICABLE (12):"), "{text}");
     assert!(
-        text.contains("from 5 plugins, 11 not applicable;"),
+        text.contains("from 5 plugins, 12 not applicable;"),
         "{text}"
     );
     assert!(text.contains("  logging.audit-trail "), "{text}");
     let md = render(&report, Format::Markdown);
-    assert!(md.contains("## Not applicable (11)"), "{md}");
+    assert!(md.contains("## Not applicable (12)"), "{md}");
     let html = render(&report, Format::Html);
     assert!(html.contains("id=\"not-applicable\""));
 }
@@ -232,7 +233,7 @@ fn on_the_full_example_every_check_applies() {
     assert!(report.not_applicable.is_empty());
     let json = report.to_json();
     assert!(!json.contains("not_applicable"), "absent when empty");
-    assert_eq!(report.checks.len(), 35);
+    assert_eq!(report.checks.len(), 36);
 }
 
 #[test]

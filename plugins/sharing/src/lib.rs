@@ -1,11 +1,12 @@
-//! First-party sharing and exposure checks: public storage, account-wide and
-//! bucket public-access blocks, tenant sharing levels, link and external shares, guest lifecycle. This file is the
-//! one place that declares the plugin and lists its checks.
+//! First-party sharing and exposure checks: public storage, publicly accessible databases,
+//! account-wide and bucket public-access blocks, tenant sharing levels, link and external shares,
+//! guest lifecycle. This file is the one place that declares the plugin and lists its checks.
 
 mod account_block;
 mod bucket_block;
 mod guest_expiry;
 mod link_shares;
+mod public_databases;
 mod public_storage;
 mod tenant_level;
 
@@ -15,6 +16,7 @@ use posture_sdk::Plugin;
 pub fn plugin() -> Plugin {
     Plugin::new("posture-sharing", env!("CARGO_PKG_VERSION"), "posture")
         .check(public_storage::check())
+        .check(public_databases::check())
         .check(account_block::check())
         .check(bucket_block::check())
         .check(tenant_level::check())

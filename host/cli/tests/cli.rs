@@ -308,7 +308,7 @@ fn waivers_mark_findings_and_report_expired_and_unused_ones() {
     let waivers = cache.path().join("waivers.toml");
     std::fs::write(
         &waivers,
-        "[[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"aws-root\"\nreason = \"root MFA device on order\"\n\
+        "[[waiver]]\ncheck = \"iam.root-mfa\"\nresource = \"aws-root\"\nreason = \"root MFA device on order\"\n\
          owner = \"priya\"\nticket = \"SEC-7\"\nexpires = \"2026-12-31\"\n\
          [[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"AIDAACMETOM\"\nreason = \"old\"\nowner = \"priya\"\nexpires = \"2026-01-31\"\n\
          [[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"nobody*\"\nreason = \"stale\"\nowner = \"priya\"\nexpires = \"2027-01-31\"\n",
@@ -317,7 +317,7 @@ fn waivers_mark_findings_and_report_expired_and_unused_ones() {
     let snap = example_snapshot();
     let snap = snap.to_str().expect("path");
     let w = waivers.to_str().expect("path");
-    let cfg = cache.path().join("only-admin-mfa.toml");
+    let cfg = cache.path().join("only-mfa.toml");
     let mut toml = String::new();
     for c in [
         "iam.user-mfa",
@@ -325,7 +325,6 @@ fn waivers_mark_findings_and_report_expired_and_unused_ones() {
         "iam.stale-accounts",
         "iam.departed-accounts",
         "iam.credential-age",
-        "iam.root-mfa",
         "iam.root-access-keys",
         "iam.direct-admin-grants",
     ] {
@@ -507,7 +506,7 @@ fn report_from_renders_frameworks_waivers_quiet_and_colour() {
     let waivers = tmp.path().join("w.toml");
     std::fs::write(
         &waivers,
-        "[[waiver]]\ncheck = \"iam.admin-mfa\"\nresource = \"aws-root\"\nreason = \"device on order\"\n\
+        "[[waiver]]\ncheck = \"iam.root-mfa\"\nresource = \"aws-root\"\nreason = \"device on order\"\n\
          owner = \"priya\"\nexpires = \"2026-12-31\"\n",
     )
     .expect("write");

@@ -361,7 +361,7 @@ fn evidence_over_a_period(history: &str) {
     assert_eq!(tom["first_seen_run"], "r-000001");
     assert_eq!(tom["fixed_run"], "r-000002");
     assert_eq!(tom["deadline"], "2026-12-22T12:00:00Z");
-    let root = find("iam.admin-mfa", "aws-root");
+    let root = find("iam.root-mfa", "aws-root");
     assert_eq!(root["outcome"], "open-overdue");
     assert_eq!(root["fixed_at"], serde_json::Value::Null);
     let jonas = find("iam.user-mfa", "AIDAACMEJONAS");

@@ -1,14 +1,15 @@
 //! `iam.admin-mfa`: every administrator who can sign in uses multi-factor authentication.
 //!
-//! Administrators are principals with `admin = true`, plus root and break-glass accounts
-//! (administrative by nature). Disabled or suspended accounts cannot sign in and are skipped,
-//! and so are identities that cannot sign in interactively (`interactive = false`: service
-//! identities using keys or tokens), which MFA does not protect; their long-lived credentials
-//! are the subject of other checks. The root account always counts as able to sign in.
-//! A root account without MFA is critical; other failures are high. Unknown MFA state is
-//! not-evaluable, never a pass.
+//! Administrators are principals with `admin = true`. Root and break-glass accounts are
+//! skipped: one problem, one finding, and a root or break-glass account without MFA is
+//! `iam.root-mfa`'s (critical) finding, including an AWS root user known only from the account
+//! summary. Disabled or suspended accounts cannot sign in and are skipped, and so are
+//! identities that cannot sign in interactively (`interactive = false`: service identities
+//! using keys or tokens), which MFA does not protect; their long-lived credentials are the
+//! subject of other checks. Failures are high. Unknown MFA state is not-evaluable, never a
+//! pass.
 
-use crate::common::{is_admin, is_enabled, is_interactive};
+use crate::common::{is_admin, is_enabled, is_interactive, is_root_like};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -19,10 +20,10 @@ pub fn check() -> Check {
     Check::new(ID, evaluate)
         .title("Administrators use multi-factor authentication")
         .description(
-            "Every administrator account that can sign in interactively (principals marked admin, \
-             the root account and break-glass accounts) must have a second factor registered and \
-             required. \
-             Fails for each administrator without MFA; not evaluable when the MFA state is unknown.",
+            "Every administrator account that can sign in interactively (principals marked admin) \
+             must have a second factor registered and required. Fails for each administrator \
+             without MFA; not evaluable when the MFA state is unknown. Root and break-glass \
+             accounts are judged by iam.root-mfa, not here.",
         )
         .severity(Severity::High)
         .rationale(
@@ -33,7 +34,7 @@ pub fn check() -> Check {
         .remediation(
             "1. Ask the administrator to register a phishing-resistant second factor (FIDO2 key or \
              passkey; an authenticator app at minimum). 2. Enforce MFA for the account: in AWS, \
-             assign an MFA device to the IAM user or root user and deny actions without \
+             assign an MFA device to the IAM user and deny actions without \
              aws:MultiFactorAuthPresent; in Microsoft 365 / Entra ID, require MFA for admin roles \
              with a Conditional Access policy; in Google Workspace, enforce 2-Step Verification \
              for the admin's organisational unit. 3. If the account is no longer needed, disable it.",
@@ -48,37 +49,37 @@ fn can_sign_in(p: &Principal) -> bool {
     is_enabled(p) && is_interactive(p)
 }
 
+/// An administrator this check judges: not a root or break-glass account, which
+/// `iam.root-mfa` owns (one problem, one finding).
+fn judged(p: &Principal) -> bool {
+    is_admin(p) && !is_root_like(p) && can_sign_in(p)
+}
+
 fn evaluate(_cx: &Context, snap: &Snapshot) -> CheckResult {
     let principals = snap.principals()?;
     let mut out = Vec::new();
     for (i, p) in principals.iter().enumerate() {
-        if !is_admin(p) || !can_sign_in(p) {
+        if !judged(p) {
             continue;
         }
-        let who = match p.kind {
-            PrincipalKind::Root => "root account",
-            PrincipalKind::BreakGlass => "break-glass account",
-            _ => "administrator",
-        };
         let res = resource::principal(p);
         let finding = match p.mfa_enabled {
-            Some(true) => Finding::pass(ID, res, format!("{who} {} uses MFA", p.name)),
-            Some(false) => {
-                let f = Finding::fail(
-                    ID,
-                    res,
-                    format!("{who} {} can sign in without a second factor", p.name),
-                );
-                if p.kind == PrincipalKind::Root {
-                    f.with_severity(Severity::Critical)
-                } else {
-                    f
-                }
-            }
+            Some(true) => Finding::pass(ID, res, format!("administrator {} uses MFA", p.name)),
+            Some(false) => Finding::fail(
+                ID,
+                res,
+                format!(
+                    "administrator {} can sign in without a second factor",
+                    p.name
+                ),
+            ),
             None => Finding::not_evaluable(
                 ID,
                 res,
-                format!("MFA state of {who} {} is not in the snapshot", p.name),
+                format!(
+                    "MFA state of administrator {} is not in the snapshot",
+                    p.name
+                ),
             ),
         };
         out.push(
@@ -178,34 +179,62 @@ mod tests {
     }
 
     #[test]
-    fn non_interactive_service_admins_are_skipped_but_root_never_is() {
-        let mut svc = admin("svc", None);
+    fn non_interactive_service_admins_are_skipped() {
+        let mut svc = admin("svc", Some(false));
         svc.kind = PrincipalKind::Service;
         svc.interactive = Some(false);
-        let mut root = admin("root", Some(true));
-        root.kind = PrincipalKind::Root;
-        root.interactive = Some(false);
-        let f = run(vec![svc, root]);
-        assert_eq!(f.len(), 1);
+        let mut bot = admin("bot", Some(false));
+        bot.kind = PrincipalKind::Service;
+        let f = run(vec![svc, bot]);
+        assert_eq!(f.len(), 1, "a service identity that can sign in is judged");
         assert_eq!(
             (f[0].resource.id.as_str(), f[0].status),
-            ("root", Status::Pass)
+            ("bot", Status::Fail)
         );
     }
 
+    /// One problem, one finding: root and break-glass accounts are `iam.root-mfa`'s, whatever
+    /// their MFA state and admin flag; the administrator beside them is still judged here.
     #[test]
-    fn root_without_mfa_is_critical_even_without_admin_flag() {
-        let mut root = testing::principal("root", "root");
+    fn root_and_break_glass_accounts_are_left_to_root_mfa() {
+        let mut root = admin("root", Some(false));
         root.kind = PrincipalKind::Root;
-        root.mfa_enabled = Some(false);
-        let mut bg = testing::principal("bg", "emergency");
+        let mut bare_root = testing::principal("root-2", "root");
+        bare_root.kind = PrincipalKind::Root;
+        bare_root.mfa_enabled = Some(false);
+        let mut bg = admin("bg", Some(false));
         bg.kind = PrincipalKind::BreakGlass;
-        bg.mfa_enabled = Some(true);
-        let f = run(vec![root, bg]);
-        assert_eq!(f[0].status, Status::Fail);
-        assert_eq!(f[0].severity, Some(Severity::Critical));
-        assert!(f[0].message.contains("root account"));
-        assert_eq!(f[1].status, Status::Pass);
+        let mut bg_unknown = testing::principal("bg-2", "emergency");
+        bg_unknown.kind = PrincipalKind::BreakGlass;
+        let ordinary = admin("tom", Some(false));
+        let principals = vec![root, bare_root, bg, bg_unknown, ordinary];
+        let f = run(principals.clone());
+        let got: Vec<(&str, Status, Option<Severity>)> = f
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.status, f.severity))
+            .collect();
+        assert_eq!(got, vec![("tom", Status::Fail, None)]);
+        assert!(
+            f[0].message.starts_with("administrator tom"),
+            "{}",
+            f[0].message
+        );
+        // The owner reports each of them, once.
+        let snap = SnapshotBuilder::new().principals(principals).build();
+        let owned: Vec<(String, Status)> =
+            testing::run(&crate::plugin(), crate::root_mfa::ID, &snap, &[])
+                .into_iter()
+                .map(|f| (f.resource.id, f.status))
+                .collect();
+        assert_eq!(
+            owned,
+            vec![
+                ("root".to_string(), Status::Fail),
+                ("root-2".to_string(), Status::Fail),
+                ("bg".to_string(), Status::Fail),
+                ("bg-2".to_string(), Status::NotEvaluable),
+            ]
+        );
     }
 
     #[test]

@@ -1,4 +1,8 @@
 //! `iam.root-mfa`: the root account (and break-glass accounts) signs in with MFA.
+//!
+//! The one check that judges MFA on root and break-glass accounts (one problem, one finding):
+//! `iam.admin-mfa` and `iam.user-mfa` skip them. It judges every root-like principal, enabled
+//! or not, and an AWS account whose root user is known only from the account summary.
 
 use crate::common::{RootSummaryFact, is_root_like, root_check, root_kind, root_principals};
 use posture_sdk::prelude::*;
@@ -14,7 +18,8 @@ pub fn check() -> Check {
             "For each root or break-glass principal: fails when MFA is off, passes when it is \
              on, not evaluable when unknown. For an AWS account whose root user is not among the \
              principals, the account summary (tenant settings `root_mfa_enabled`) decides; \
-             without it, one not-evaluable finding for the account.",
+             without it, one not-evaluable finding for the account. The only check that judges \
+             MFA on these accounts (iam.admin-mfa skips them).",
         )
         .rationale(
             "The root user bypasses every permission boundary and cannot be limited by policy. \

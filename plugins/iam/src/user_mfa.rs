@@ -1,5 +1,6 @@
 //! `iam.user-mfa`: every person who can sign in interactively uses MFA (administrators are
-//! covered, more severely, by `iam.admin-mfa`, and are skipped here).
+//! covered, more severely, by `iam.admin-mfa`, root and break-glass accounts by
+//! `iam.root-mfa`, and are skipped here: one problem, one finding).
 
 use crate::common::{is_admin, is_enabled, is_interactive};
 use posture_sdk::prelude::*;

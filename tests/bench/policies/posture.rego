@@ -23,6 +23,8 @@ interactive(p) if not p.interactive == false
 
 interactive(p) if p.kind == "root"
 
+root_like(p) if p.kind in {"root", "break-glass"}
+
 mfa_status(p) := "pass" if p.mfa_enabled == true
 
 mfa_status(p) := "fail" if p.mfa_enabled == false
@@ -33,11 +35,12 @@ has_mfa_state(p) if is_boolean(p.mfa_enabled)
 
 absent(kind) := {"check": "", "id": kind, "status": "not-evaluable"} if not input[kind]
 
-# ---- iam.admin-mfa ---------------------------------------------------------------------------
+# ---- iam.admin-mfa (root and break-glass accounts are iam.root-mfa's) ------------------------
 
 findings contains f if {
 	some p in input.principals
 	is_admin(p)
+	not root_like(p)
 	enabled(p)
 	interactive(p)
 	status := mfa_status(p)

@@ -200,12 +200,19 @@ impl World {
 
     /// `posture plugins <verb> [ARGS] --plugins DIR --lock FILE --config FILE [extra]`.
     fn plugins_cmd(&self, verb: &str, args: &[&str], extra: &[&str]) -> Output {
-        let (plugins, lock, config) = (self.plugins(), self.lock(), self.config());
+        self.plugins_cmd_in(&[&self.plugins()], verb, args, extra)
+    }
+
+    /// [`World::plugins_cmd`] with one `--plugins` per directory of `dirs` (the first is
+    /// where `add` installs).
+    fn plugins_cmd_in(&self, dirs: &[&Path], verb: &str, args: &[&str], extra: &[&str]) -> Output {
+        let (lock, config) = (self.lock(), self.config());
         let mut all = vec!["plugins", verb];
         all.extend(args);
+        for dir in dirs {
+            all.extend(["--plugins", dir.to_str().expect("utf-8")]);
+        }
         all.extend([
-            "--plugins",
-            plugins.to_str().expect("utf-8"),
             "--lock",
             lock.to_str().expect("utf-8"),
             "--config",
@@ -933,4 +940,411 @@ fn publish_refuses_a_component_that_does_not_load() {
         "the repository exists after a refused publish: {}{skopeo_err}",
         text(&listed.stdout)
     );
+}
+
+/// The line of `output` that starts with `prefix` (panics, showing `output`, when none does).
+fn line_starting<'a>(output: &'a str, prefix: &str) -> &'a str {
+    output
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("expected a line starting with `{prefix}` in:\n{output}"))
+}
+
+/// Asserts that `out` is an `update` that ended with `code`; returns its stdout.
+fn update_ended(out: &Output, code: i32) -> String {
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "update: expected exit {code}\nstdout:\n{stdout}\nstderr:\n{}",
+        text(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn an_old_release_retagged_as_newer_does_not_roll_back() {
+    let registry = Registry::start();
+    let w = World::new(&registry);
+    let (acme_key, _) = w.keygen("acme");
+    w.trust(ACME_ONLY);
+    let (v1, v2) = (vendor_plugin(), vendor_next_plugin());
+    let d1 = w.publish(&v1, "acme/vendor:1.0.0", Some(&acme_key));
+    let d2 = w.publish(&v2, "acme/vendor:1.1.0", Some(&acme_key));
+    w.add_ok(&w.reference("acme/vendor:1.0.0"), &[]);
+
+    // The signed 1.0.0 artifact, tagged again as 9.9.9 (by mistake or by someone who can
+    // push to the repository but not sign).
+    let d9 = w.publish(&v1, "acme/vendor:9.9.9", Some(&acme_key));
+    assert_eq!(d9, d1, "the same artifact under another tag");
+
+    // `update` passes over 9.9.9 and installs 1.1.0.
+    let out = w.plugins_cmd("update", &[], &[]);
+    let stdout = update_ended(&out, 0);
+    assert!(
+        stdout.contains("updated acme-vendor 1.0.0 → 1.1.0 (tag 1.1.0)\n"),
+        "{stdout}"
+    );
+    let skipped = line_starting(&stdout, "  skipped newer tag 9.9.9: ");
+    assert!(
+        skipped.contains("the tag `9.9.9` holds version 1.0.0 of the plugin"),
+        "{skipped}"
+    );
+    assert_eq!(read(&w.plugins().join("acme-vendor.wasm")), read(&v2));
+    let entry = w.locked();
+    assert_eq!(entry.version, "1.1.0");
+    let source = entry.source.expect("a registry source");
+    assert_eq!(source.manifest, d2);
+    assert_eq!(source.reference, w.reference("acme/vendor:1.1.0"));
+
+    // A second `update` does not move back to 1.0.0: 9.9.9 is the only newer tag, refused.
+    let before = w.installed();
+    let out = w.plugins_cmd("update", &[], &[]);
+    let stdout = update_ended(&out, 5);
+    assert!(
+        stdout.contains("acme-vendor 1.1.0: no newer release may be installed; it stays\n"),
+        "{stdout}"
+    );
+    let refused = line_starting(&stdout, "  refused tag 9.9.9: ");
+    assert!(refused.contains("holds version 1.0.0"), "{refused}");
+    assert!(!stdout.contains("updated"), "{stdout}");
+    assert_eq!(
+        w.installed(),
+        before,
+        "a refused update changed the installation"
+    );
+    assert_eq!(w.locked().version, "1.1.0");
+
+    // Nor does `add` take the tag for the version it names, on a fresh installation.
+    let fresh = World::new(&registry);
+    std::fs::create_dir_all(fresh.dir.path().join("keys")).expect("keys dir");
+    std::fs::copy(
+        w.dir.path().join("keys/acme.pub"),
+        fresh.dir.path().join("keys/acme.pub"),
+    )
+    .expect("copy the public key");
+    fresh.trust(ACME_ONLY);
+    let reference = fresh.reference("acme/vendor:9.9.9");
+    let before = fresh.installed();
+    let out = fresh.add(&reference, &[]);
+    assert_refused(
+        &fresh,
+        &out,
+        &reference,
+        &d1,
+        &["the tag `9.9.9` holds version 1.0.0"],
+        &before,
+    );
+    assert_eq!(before.lock, None);
+}
+
+/// Two keys trusted for anything: `acme` and `other`.
+const ACME_AND_OTHER: &str = r#"
+[trust.keys.acme]
+public-key = "keys/acme.pub"
+
+[trust.keys.other]
+public-key = "keys/other.pub"
+"#;
+
+#[test]
+fn an_update_keeps_its_signer_unless_told() {
+    let registry = Registry::start();
+    let w = World::new(&registry);
+    let (acme_key, _) = w.keygen("acme");
+    let (other_key, other_id) = w.keygen("other");
+    w.trust(ACME_AND_OTHER);
+    let (v1, v2) = (vendor_plugin(), vendor_next_plugin());
+    w.publish(&v1, "acme/vendor:1.0.0", Some(&acme_key));
+    w.add_ok(&w.reference("acme/vendor:1.0.0"), &[]);
+    assert_eq!(
+        w.locked().source.expect("source").signer.as_deref(),
+        Some("acme")
+    );
+
+    // 1.1.0, signed by another key the policy trusts as much.
+    let d2 = w.publish(&v2, "acme/vendor:1.1.0", Some(&other_key));
+    let before = w.installed();
+    for extra in [&["--dry-run"][..], &[]] {
+        let out = w.plugins_cmd("update", &[], extra);
+        let stdout = update_ended(&out, 5);
+        assert!(
+            stdout.contains("acme-vendor 1.0.0: no newer release may be installed; it stays\n"),
+            "{extra:?}: {stdout}"
+        );
+        let refused = line_starting(&stdout, "  refused tag 1.1.0: ");
+        for expected in [
+            "it is signed by key `other`, the installed version is signed by key `acme`",
+            "--allow-signer-change",
+        ] {
+            assert!(refused.contains(expected), "{extra:?}: {refused}");
+        }
+        assert_eq!(w.installed(), before, "{extra:?}: the installation changed");
+    }
+
+    let out = w.plugins_cmd("update", &[], &["--allow-signer-change"]);
+    let stdout = update_ended(&out, 0);
+    assert!(
+        stdout.contains("updated acme-vendor 1.0.0 → 1.1.0 (tag 1.1.0)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  signer: acme → other (CHANGED)\n"),
+        "{stdout}"
+    );
+    assert_eq!(read(&w.plugins().join("acme-vendor.wasm")), read(&v2));
+    let source = w.locked().source.expect("source");
+    assert_eq!(source.manifest, d2);
+    assert_eq!(source.signer.as_deref(), Some("other"));
+    assert_eq!(source.signer_key.as_deref(), Some(other_id.as_str()));
+
+    // Accepting unsigned plugins does not let a signed one lose its signature on update.
+    let w = World::new(&registry);
+    let (acme_key, acme_id) = w.keygen("acme");
+    // No key owns a check prefix, so the policy admits the unsigned 1.1.0 as such.
+    w.trust(
+        "[trust]\nallow-unsigned = true\n\n[trust.keys.acme]\npublic-key = \"keys/acme.pub\"\n",
+    );
+    w.publish(&v1, "acme/solo:1.0.0", Some(&acme_key));
+    w.add_ok(&w.reference("acme/solo:1.0.0"), &[]);
+    let d2 = w.publish(&v2, "acme/solo:1.1.0", None);
+    let before = w.installed();
+    let out = w.plugins_cmd("update", &[], &[]);
+    let stdout = update_ended(&out, 5);
+    assert!(
+        stdout.contains("acme-vendor 1.0.0: no newer release may be installed; it stays\n"),
+        "{stdout}"
+    );
+    let refused = line_starting(&stdout, "  refused tag 1.1.0: ");
+    assert!(
+        refused.contains("it is unsigned, the installed version is signed by key `acme`"),
+        "{refused}"
+    );
+    assert_eq!(
+        w.installed(),
+        before,
+        "a refused update changed the installation"
+    );
+    let source = w.locked().source.expect("source");
+    assert_eq!(source.signer.as_deref(), Some("acme"));
+    assert_eq!(source.signer_key.as_deref(), Some(acme_id.as_str()));
+
+    // Told, it moves to the unsigned release and says so.
+    let out = w.plugins_cmd("update", &[], &["--allow-signer-change"]);
+    let stdout = update_ended(&out, 0);
+    assert!(
+        stdout.contains("  signer: acme → unsigned (CHANGED)\n"),
+        "{stdout}"
+    );
+    let source = w.locked().source.expect("source");
+    assert_eq!(source.manifest, d2);
+    assert_eq!(source.signer, None);
+}
+
+/// Pushes, with the library, the artifact `manifest` (JSON, rewritten by the caller) to
+/// `HOST/<repo_tag>` with the vendor component and its config blob; returns the manifest's
+/// digest.
+fn push_manifest(w: &World, repo_tag: &str, manifest: &serde_json::Value) -> String {
+    let component = read(&vendor_plugin());
+    let layer_digest = digest_of_file(&vendor_plugin());
+    let config = serde_json::to_vec(&posture_distribution::artifact::WasmConfig {
+        architecture: "wasm".into(),
+        os: "wasip2".into(),
+        layer_digests: vec![layer_digest],
+    })
+    .expect("config JSON");
+    assert_eq!(
+        posture_distribution::artifact::digest_of(&config),
+        manifest["config"]["digest"],
+        "the config blob is published 1.0.0's"
+    );
+    let manifest = serde_json::to_vec(manifest).expect("manifest JSON");
+    let artifact = posture_distribution::artifact::Artifact {
+        manifest_digest: posture_distribution::artifact::digest_of(&manifest),
+        manifest,
+        config,
+        component,
+    };
+    let reference = parse_reference(&w.reference(repo_tag)).expect("reference");
+    posture_distribution::Registry::new()
+        .expect("registry client")
+        .push_artifact(&reference, &artifact)
+        .expect("push the rewritten manifest")
+}
+
+#[test]
+fn what_a_manifest_declares_is_bounded() {
+    let registry = Registry::start();
+    let w = World::new(&registry);
+    let (acme_key, _) = w.keygen("acme");
+    w.trust(ACME_ONLY);
+    w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
+    let manifest = registry.skopeo_inspect_raw("acme/vendor:1.0.0");
+    let layer = digest_of_file(&vendor_plugin());
+    assert_eq!(manifest["layers"][0]["digest"], *layer);
+    let before = w.installed();
+
+    // A config declared 1 TiB (its blob is the real one, 1.0.0's).
+    let mut huge = manifest.clone();
+    huge["config"]["size"] = serde_json::json!(1_u64 << 40);
+    let d2 = push_manifest(&w, "acme/vendor:2.0.0", &huge);
+    assert_eq!(
+        registry.skopeo_inspect_raw(&format!("acme/vendor@{d2}"))["config"]["size"],
+        1_u64 << 40,
+        "the registry holds the manifest as pushed"
+    );
+    let reference = w.reference("acme/vendor:2.0.0");
+    let started = std::time::Instant::now();
+    let out = w.add(&reference, &["--allow-unsigned"]);
+    let took = started.elapsed();
+    let stderr = text(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(2 | 5)),
+        "expected exit 2 or 5, not {:?}\nstdout:\n{}\nstderr:\n{stderr}",
+        out.status,
+        text(&out.stdout)
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{reference}: the manifest declares a config of 1099511627776 bytes; at most 65536 are accepted"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        took < std::time::Duration::from_secs(60),
+        "took {took:?}: {stderr}"
+    );
+    assert_eq!(w.installed(), before, "a refusal changed the installation");
+
+    // A component layer declared 1000 bytes, served whole: no more than 1000 are read.
+    let mut short = manifest.clone();
+    short["layers"][0]["size"] = serde_json::json!(1000);
+    push_manifest(&w, "acme/vendor:3.0.0", &short);
+    let reference = w.reference("acme/vendor:3.0.0");
+    let out = w.add(&reference, &["--allow-unsigned"]);
+    assert_tampered(
+        &w,
+        &out,
+        &reference,
+        "component layer",
+        &format!("{layer} (1000 bytes)"),
+        "unknown (more than 1000 bytes served)",
+        &before,
+    );
+    assert_eq!(before.lock, None);
+    assert!(before.files.is_empty());
+}
+
+#[test]
+fn a_local_plugin_file_is_never_overwritten() {
+    let registry = Registry::start();
+    let w = World::new(&registry);
+    let (acme_key, _) = w.keygen("acme");
+    // acme may publish anything, so that only collisions refuse.
+    w.trust("[trust.keys.acme]\npublic-key = \"keys/acme.pub\"\n");
+    let d1 = w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
+    let vendor_ref = w.reference("acme/vendor:1.0.0");
+
+    // A build of acme-vendor copied in by hand under the name `add` would write.
+    let a = w.plugins();
+    std::fs::create_dir_all(&a).expect("plugin dir");
+    let local = a.join("acme-vendor.wasm");
+    std::fs::copy(vendor_next_plugin(), &local).expect("copy the local build");
+    let before = w.installed();
+    let out = w.add(&vendor_ref, &[]);
+    assert_refused(
+        &w,
+        &out,
+        &vendor_ref,
+        &d1,
+        &[
+            &format!(
+                "plugin `acme-vendor` is already installed as {}",
+                local.display()
+            ),
+            "remove it first",
+        ],
+        &before,
+    );
+    assert_eq!(read(&local), read(&vendor_next_plugin()), "the local file");
+    assert_eq!(before.lock, None);
+    std::fs::remove_file(&local).expect("remove the local build");
+
+    // Two plugin directories: `b` holds the first-party IAM plugin, whose check the impostor
+    // claims; adding the impostor into `a` is refused for it.
+    let b = w.dir.path().join("b");
+    std::fs::create_dir_all(&b).expect("second plugin dir");
+    let iam = iam_plugin();
+    let iam_file = b.join(iam.file_name().expect("file name"));
+    std::fs::copy(&iam, &iam_file).expect("copy iam");
+    let impostor_digest = w.publish(&impostor_check_plugin(), "acme/mfa:9.9.9", Some(&acme_key));
+    let impostor_ref = w.reference("acme/mfa:9.9.9");
+    let before = w.installed();
+    let out = w.plugins_cmd_in(&[&a, &b], "add", &[&impostor_ref], &[]);
+    assert_refused(
+        &w,
+        &out,
+        &impostor_ref,
+        &impostor_digest,
+        &[
+            "check `iam.admin-mfa` is already declared by plugin `posture-iam`",
+            &iam_file.display().to_string(),
+        ],
+        &before,
+    );
+    assert_eq!(read(&iam_file), read(&iam));
+
+    // The vendor added into `a`: the lock it creates pins the plugin in `b` too.
+    let out = w.plugins_cmd_in(&[&a, &b], "add", &[&vendor_ref], &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "created {}: it also pins the 1 plugin(s) already installed (posture-iam)",
+            w.lock().display()
+        )),
+        "{stdout}"
+    );
+    let lock = LockFile::load(&w.lock())
+        .expect("lock file parses")
+        .expect("lock file exists");
+    assert_eq!(lock.plugins.len(), 2, "{lock:?}");
+    let iam_entry = lock.by_name("posture-iam").expect("posture-iam pinned");
+    assert_eq!(iam_entry.sha256, sha256_hex(&read(&iam)));
+    assert_eq!(
+        iam_entry.file,
+        iam.file_name().expect("file name").to_string_lossy()
+    );
+    assert!(iam_entry.source.is_none(), "{iam_entry:?}");
+    let vendor_entry = lock.by_name("acme-vendor").expect("acme-vendor pinned");
+    assert_eq!(vendor_entry.source.as_ref().expect("source").manifest, d1);
+
+    // A scan of both directories under that lock runs both plugins.
+    let snapshot = example_snapshot();
+    let stdout = w.posture_ok(&[
+        "scan",
+        "--plugins",
+        a.to_str().expect("utf-8"),
+        "--plugins",
+        b.to_str().expect("utf-8"),
+        "--lock",
+        w.lock().to_str().expect("utf-8"),
+        "--snapshot",
+        snapshot.to_str().expect("utf-8"),
+        "--fail-on",
+        "none",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    let mut names: Vec<&str> = report["plugins"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["acme-vendor", "posture-iam"]);
 }

@@ -652,4 +652,36 @@ mod tests {
         let e = parse_reference("Not A Reference").expect_err("invalid");
         assert!(e.to_string().contains("REGISTRY/REPOSITORY:TAG"), "{e}");
     }
+
+    #[test]
+    fn credentials_go_only_to_their_registry() {
+        let registry = Registry {
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime"),
+            credentials: Some((
+                "127.0.0.1:5000".into(),
+                RegistryAuth::Basic("u".into(), "p".into()),
+            )),
+        };
+        let auth = |r: &str| registry.auth(&parse_reference(r).expect("parses"));
+        assert!(
+            matches!(auth("127.0.0.1:5000/a/b:1"), RegistryAuth::Basic(u, p) if u == "u" && p == "p"),
+            "their registry gets them"
+        );
+        for other in ["ghcr.io/a/b:1", "127.0.0.1:5001/a/b:1", "127.0.0.1/a/b:1"] {
+            assert!(
+                matches!(auth(other), RegistryAuth::Anonymous),
+                "{other} gets none"
+            );
+        }
+        let anonymous = Registry {
+            credentials: None,
+            ..registry
+        };
+        assert!(matches!(
+            anonymous.auth(&parse_reference("127.0.0.1:5000/a/b:1").expect("parses")),
+            RegistryAuth::Anonymous
+        ));
+    }
 }

@@ -114,6 +114,20 @@ pub struct Target<'a> {
     pub allow_unsigned: bool,
 }
 
+impl Target<'_> {
+    /// Pulls `reference` and verifies it under this target's trust policy.
+    fn verify(&self, registry: &Registry, reference: &Reference) -> Result<Verified, InstallError> {
+        verify(
+            registry,
+            self.runtime,
+            reference,
+            self.policy,
+            self.keyring,
+            self.allow_unsigned,
+        )
+    }
+}
+
 /// What an installation did.
 #[derive(Debug, Clone)]
 pub struct Installed {
@@ -286,14 +300,7 @@ pub fn add(
     reference: &str,
 ) -> Result<Installed, InstallError> {
     let reference = parse_reference(reference)?;
-    let verified = verify(
-        registry,
-        target.runtime,
-        &reference,
-        target.policy,
-        target.keyring,
-        target.allow_unsigned,
-    )?;
+    let verified = target.verify(registry, &reference)?;
     let info = verified.info();
     if let Some(entry) = LockFile::load(&target.lock)?
         .as_ref()
@@ -487,15 +494,7 @@ fn update_one(
             repo.repository().to_owned(),
             tag.clone(),
         );
-        let verified = verify(
-            registry,
-            target.runtime,
-            &reference,
-            target.policy,
-            target.keyring,
-            target.allow_unsigned,
-        )
-        .and_then(|v| {
+        let verified = target.verify(registry, &reference).and_then(|v| {
             let refuse = |reason| {
                 Err(InstallError::refused(
                     reference.whole(),

@@ -248,45 +248,42 @@ impl Registry {
         }
     }
 
-    /// Pushes `artifact` under `reference` (a tag); returns the manifest digest.
-    pub fn push_artifact(&self, reference: &Reference, artifact: &Artifact) -> Result<String> {
+    /// Pushes `blobs`, then `manifest` (an OCI image manifest referring to them) under
+    /// `reference`; returns the manifest's digest.
+    fn push(&self, reference: &Reference, blobs: &[&[u8]], manifest: &[u8]) -> Result<String> {
         let client = self.client(reference);
         let err = |e| Self::protocol(reference, e);
+        let media_type = OCI_IMAGE_MEDIA_TYPE
+            .parse()
+            .map_err(|_| RegistryError::Protocol {
+                reference: reference.whole(),
+                message: "media type".into(),
+            })?;
         self.run(&reference.whole(), async {
             client
                 .store_auth_if_needed(reference.resolve_registry(), &self.auth(reference))
                 .await;
+            for blob in blobs {
+                client
+                    .push_blob(reference, blob.to_vec(), &artifact::digest_of(blob))
+                    .await
+                    .map_err(err)?;
+            }
             client
-                .push_blob(
-                    reference,
-                    artifact.config.clone(),
-                    &artifact::digest_of(&artifact.config),
-                )
+                .push_manifest_raw(reference, manifest.to_vec(), media_type)
                 .await
                 .map_err(err)?;
-            client
-                .push_blob(
-                    reference,
-                    artifact.component.clone(),
-                    &artifact::digest_of(&artifact.component),
-                )
-                .await
-                .map_err(err)?;
-            client
-                .push_manifest_raw(
-                    reference,
-                    artifact.manifest.clone(),
-                    OCI_IMAGE_MEDIA_TYPE
-                        .parse()
-                        .map_err(|_| RegistryError::Protocol {
-                            reference: reference.whole(),
-                            message: "media type".into(),
-                        })?,
-                )
-                .await
-                .map_err(err)?;
-            Ok(artifact.manifest_digest.clone())
+            Ok(artifact::digest_of(manifest))
         })
+    }
+
+    /// Pushes `artifact` under `reference` (a tag); returns the manifest digest.
+    pub fn push_artifact(&self, reference: &Reference, artifact: &Artifact) -> Result<String> {
+        self.push(
+            reference,
+            &[&artifact.config, &artifact.component],
+            &artifact.manifest,
+        )
     }
 
     /// Pushes a signature of the manifest `subject` into the repository of `reference`, under
@@ -298,50 +295,17 @@ impl Registry {
         subject: OciDescriptor,
         envelope: &Envelope,
     ) -> Result<String> {
-        let tag = signature::fallback_tag(&subject.digest);
         let target = Reference::with_tag(
             reference.registry().to_owned(),
             reference.repository().to_owned(),
-            tag,
+            signature::fallback_tag(&subject.digest),
         );
         let art = SignatureArtifact::new(subject, envelope);
-        let client = self.client(&target);
-        let err = |e| Self::protocol(&target, e);
-        self.run(&target.whole(), async {
-            client
-                .store_auth_if_needed(target.resolve_registry(), &self.auth(&target))
-                .await;
-            client
-                .push_blob(
-                    &target,
-                    signature::EMPTY_CONFIG,
-                    &artifact::digest_of(signature::EMPTY_CONFIG),
-                )
-                .await
-                .map_err(err)?;
-            client
-                .push_blob(
-                    &target,
-                    art.envelope.clone(),
-                    &artifact::digest_of(&art.envelope),
-                )
-                .await
-                .map_err(err)?;
-            client
-                .push_manifest_raw(
-                    &target,
-                    art.manifest.clone(),
-                    OCI_IMAGE_MEDIA_TYPE
-                        .parse()
-                        .map_err(|_| RegistryError::Protocol {
-                            reference: target.whole(),
-                            message: "media type".into(),
-                        })?,
-                )
-                .await
-                .map_err(err)?;
-            Ok(artifact::digest_of(&art.manifest))
-        })
+        self.push(
+            &target,
+            &[signature::EMPTY_CONFIG, &art.envelope],
+            &art.manifest,
+        )
     }
 
     async fn manifest(client: &Client, reference: &Reference) -> Result<(Vec<u8>, String)> {

@@ -157,22 +157,43 @@ fn installed_text(i: &Installed, lock: &Path) -> String {
     s
 }
 
+/// What `add` and `update` need: the trust policy with its keys, the runtime, the registry.
+struct Setup {
+    policy: TrustPolicy,
+    keyring: Keyring,
+    runtime: posture::runtime::Runtime,
+    registry: Registry,
+}
+
+impl Setup {
+    fn new(source: &PluginSourceArgs, trust: &TrustArgs) -> Result<Setup> {
+        let (policy, keyring) = policy(trust)?;
+        Ok(Setup {
+            policy,
+            keyring,
+            runtime: load::runtime(source.source().cache_dir.as_deref())?,
+            registry: Registry::new()?,
+        })
+    }
+
+    fn target(&self, source: &PluginSourceArgs, trust: &TrustArgs) -> Result<Target<'_>> {
+        Ok(Target {
+            runtime: &self.runtime,
+            plugin_dir: plugin_dir(source)?,
+            other_dirs: source.plugins.iter().skip(1).cloned().collect(),
+            lock: source.lock.clone(),
+            policy: &self.policy,
+            keyring: &self.keyring,
+            allow_unsigned: trust.allow_unsigned,
+        })
+    }
+}
+
 pub(crate) fn add(reference: &str, source: PluginSourceArgs, trust: TrustArgs) -> Result<Exit> {
-    let (policy, keyring) = policy(&trust)?;
-    let plugin_source = source.source();
-    let rt = load::runtime(plugin_source.cache_dir.as_deref())?;
-    let registry = Registry::new()?;
-    let target = Target {
-        runtime: &rt,
-        plugin_dir: plugin_dir(&source)?,
-        other_dirs: source.plugins.iter().skip(1).cloned().collect(),
-        lock: source.lock.clone(),
-        policy: &policy,
-        keyring: &keyring,
-        allow_unsigned: trust.allow_unsigned,
-    };
+    let setup = Setup::new(&source, &trust)?;
+    let (registry, target) = (&setup.registry, setup.target(&source, &trust)?);
     eprintln!("pulling {reference}");
-    match posture_distribution::add(&registry, &target, reference) {
+    match posture_distribution::add(registry, &target, reference) {
         Ok(installed) => {
             print!("{}", installed_text(&installed, &source.lock));
             Ok(Exit::Success)
@@ -187,20 +208,9 @@ pub(crate) fn update(
     source: PluginSourceArgs,
     trust: TrustArgs,
 ) -> Result<Exit> {
-    let (policy, keyring) = policy(&trust)?;
-    let plugin_source = source.source();
-    let rt = load::runtime(plugin_source.cache_dir.as_deref())?;
-    let registry = Registry::new()?;
-    let target = Target {
-        runtime: &rt,
-        plugin_dir: plugin_dir(&source)?,
-        other_dirs: source.plugins.iter().skip(1).cloned().collect(),
-        lock: source.lock.clone(),
-        policy: &policy,
-        keyring: &keyring,
-        allow_unsigned: trust.allow_unsigned,
-    };
-    let updates = match posture_distribution::update(&registry, &target, name, options) {
+    let setup = Setup::new(&source, &trust)?;
+    let (registry, target) = (&setup.registry, setup.target(&source, &trust)?);
+    let updates = match posture_distribution::update(registry, &target, name, options) {
         Ok(u) => u,
         Err(e) => return refused_or(e),
     };

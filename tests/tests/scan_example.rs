@@ -74,6 +74,84 @@ fn iam_component_finds_exactly_the_expected_admin_mfa_results() {
     assert_eq!(report.verdict(None).code(), 0);
 }
 
+/// One problem, one finding, as listed in examples/snapshots/README.md: the root user's access
+/// key is `iam.root-access-keys`' finding, not `iam.credential-age`'s; the departed jonas.berg,
+/// still enabled and dormant for 144 days in AWS and Microsoft 365, is `iam.departed-accounts`'
+/// finding, not `iam.stale-accounts`'.
+#[test]
+fn root_keys_and_departed_people_are_reported_once_by_their_owner() {
+    let dir = plugin_dir(&[iam_plugin()]);
+    let report = scan_with(dir.path(), &example_snapshot(), &Config::default(), 1);
+    // The findings of `checks` on the resources `ids`.
+    let on = |checks: [&str; 2], ids: &[&str]| -> Vec<(String, String, Status, Severity)> {
+        let mut got: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| checks.contains(&f.check_id.as_str()))
+            .filter(|f| ids.contains(&f.resource.id.as_str()))
+            .map(|f| {
+                (
+                    f.check_id.clone(),
+                    f.resource.id.clone(),
+                    f.status,
+                    f.severity,
+                )
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    let finding = |check: &str, id: &str, status, severity| {
+        (check.to_string(), id.to_string(), status, severity)
+    };
+    assert_eq!(
+        on(
+            ["iam.root-access-keys", "iam.credential-age"],
+            &["aws-root", "AKIAACMEROOT0001"]
+        ),
+        [finding(
+            "iam.root-access-keys",
+            "aws-root",
+            Status::Fail,
+            Severity::Critical
+        )]
+    );
+    assert_eq!(
+        on(
+            ["iam.departed-accounts", "iam.stale-accounts"],
+            &["AIDAACMEJONAS", "u-jonas"]
+        ),
+        [
+            finding(
+                "iam.departed-accounts",
+                "AIDAACMEJONAS",
+                Status::Fail,
+                Severity::High
+            ),
+            finding(
+                "iam.departed-accounts",
+                "u-jonas",
+                Status::Fail,
+                Severity::High
+            ),
+        ]
+    );
+    // Everyone else is still judged by the broader checks: the other keys, the dormant Kai.
+    let failing = |check: &str| -> Vec<&str> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.check_id == check && f.status == Status::Fail)
+            .map(|f| f.resource.id.as_str())
+            .collect()
+    };
+    assert_eq!(
+        failing("iam.credential-age"),
+        ["AKIAACMEBK000001", "AKIAACMECI000001", "AKIAACMETOM0001"]
+    );
+    assert_eq!(failing("iam.stale-accounts"), ["u-kai"]);
+}
+
 #[test]
 fn report_is_byte_identical_across_jobs_and_runs() {
     let dir = plugin_dir(&[iam_plugin(), hostile_plugin()]);

@@ -35,7 +35,8 @@ func Describe() types.PluginInfo {
 			Description: "For each enabled person's account that can sign in interactively " +
 				"(break-glass and service identities excluded), fails when the last sign-in (or, " +
 				"for an account that never signed in, its creation) is more than `max-days` days " +
-				"before now. Written in Go.",
+				"before now. People the HR or directory data marks as departed are judged by " +
+				"iam.departed-accounts, not here. Written in Go.",
 			DefaultSeverity: types.Severity_Medium,
 			Domain:          "iam",
 			Rationale: "Dormant accounts are not watched by their owners: a takeover goes " +
@@ -108,7 +109,9 @@ func evaluatePrincipal(now, maxDays int64, i int, p types.Principal) (types.Find
 	status := p.Status.SomeOr(types.AccountStatus_Enabled)
 	enabled := status != types.AccountStatus_Disabled && status != types.AccountStatus_Suspended
 	interactive := p.Interactive.SomeOr(true) || p.Kind == types.PrincipalKind_Root
-	if !enabled || !interactive || p.Kind == types.PrincipalKind_Service || p.Kind == types.PrincipalKind_BreakGlass {
+	// Departed people are iam.departed-accounts' finding (one problem, one finding).
+	departed := p.Employment.IsSome() && p.Employment.Some() == types.EmploymentStatus_Departed
+	if !enabled || !interactive || p.Kind == types.PrincipalKind_Service || p.Kind == types.PrincipalKind_BreakGlass || departed {
 		return types.Finding{}, false
 	}
 	f := types.Finding{

@@ -104,6 +104,20 @@ pub fn is_root_like(p: &Principal) -> bool {
     matches!(p.kind, PrincipalKind::Root | PrincipalKind::BreakGlass)
 }
 
+/// An access key or token of a root or break-glass account: `iam.root-access-keys` judges it
+/// (unless it is known to be inactive), so `iam.credential-age` leaves it alone (one problem,
+/// one finding: such a key should be deleted, not rotated).
+pub fn is_root_access_key(p: &Principal, c: &Credential) -> bool {
+    is_root_like(p) && matches!(c.kind, CredentialKind::AccessKey | CredentialKind::Token)
+}
+
+/// Known to have left: the snapshot's HR or directory data (`employment`) says departed.
+/// `iam.departed-accounts` judges such a principal's account, so `iam.stale-accounts` leaves it
+/// alone (one problem, one finding).
+pub fn is_departed(p: &Principal) -> bool {
+    p.employment == Some(EmploymentStatus::Departed)
+}
+
 /// "root account" or "break-glass account".
 pub fn root_kind(p: &Principal) -> &'static str {
     if p.kind == PrincipalKind::Root {

@@ -1,8 +1,12 @@
 //! `iam.credential-age`: active long-lived credentials (access keys, tokens, SSH keys) are
 //! rotated within `max-age-days` (default 90) and used within `max-unused-days` (default 90).
 //! Passwords are out of scope (their rotation is not a control any more: NIST SP 800-63B).
+//!
+//! Access keys and tokens of root and break-glass accounts are skipped: one problem, one
+//! finding, and such a key is `iam.root-access-keys`'s (critical) finding, whose remedy is to
+//! delete it, not to rotate it. Their other credentials (SSH keys, certificates) are judged here.
 
-use crate::common::is_enabled;
+use crate::common::{is_enabled, is_root_access_key};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -16,7 +20,8 @@ pub fn check() -> Check {
             "For each active access key, token or SSH key of an enabled principal: fails when it \
              was created more than `max-age-days` ago, or when it was last used (or, if never \
              used, created) more than `max-unused-days` ago. A limit of 0 switches that test \
-             off. Not evaluable when a date a test needs is unknown.",
+             off. Not evaluable when a date a test needs is unknown. Access keys and tokens of \
+             root and break-glass accounts are judged by iam.root-access-keys, not here.",
         )
         .severity(Severity::Medium)
         .rationale(
@@ -50,7 +55,11 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             continue;
         }
         for (j, c) in p.credentials.iter().enumerate() {
-            if c.kind == CredentialKind::Password || c.active == Some(false) {
+            // Root and break-glass keys are iam.root-access-keys' (one problem, one finding).
+            if c.kind == CredentialKind::Password
+                || c.active == Some(false)
+                || is_root_access_key(p, c)
+            {
                 continue;
             }
             let base = format!("/principals/{i}/credentials/{j}");
@@ -179,6 +188,49 @@ mod tests {
         assert_eq!(
             run(vec![off, pw, unknown], &[]),
             vec![("unk".into(), Status::NotEvaluable)]
+        );
+    }
+
+    /// One problem, one finding: access keys and tokens of root and break-glass accounts are
+    /// `iam.root-access-keys`' (delete them, not rotate them), whatever their age; their other
+    /// credentials and everyone else's keys are still judged here.
+    #[test]
+    fn root_and_break_glass_keys_are_left_to_root_access_keys() {
+        let mut root = testing::principal("root", "root");
+        root.kind = PrincipalKind::Root;
+        let mut token = key("ROOTTOKEN", 900, None);
+        token.kind = CredentialKind::Token;
+        let mut unknown_state = key("ROOTKEY2", 900, None);
+        unknown_state.active = None;
+        let mut ssh = key("ROOTSSH", 900, Some(1));
+        ssh.kind = CredentialKind::SshKey;
+        root.credentials = vec![key("ROOTKEY", 900, None), token, unknown_state, ssh];
+        let mut bg = testing::principal("bg", "emergency");
+        bg.kind = PrincipalKind::BreakGlass;
+        bg.credentials = vec![key("BGKEY", 900, None)];
+        let mut user = testing::principal("u", "u");
+        user.credentials = vec![key("USERKEY", 900, None)];
+        let snap = SnapshotBuilder::new()
+            .principals(vec![root, bg, user])
+            .build();
+        let got = testing::outcomes(testing::run(&crate::plugin(), ID, &snap, &[]));
+        assert_eq!(
+            got,
+            vec![
+                ("ROOTSSH".into(), Status::Fail),
+                ("USERKEY".into(), Status::Fail)
+            ]
+        );
+        // The owner reports each root-like account's keys, once.
+        let owned = testing::outcomes(testing::run(
+            &crate::plugin(),
+            crate::root_access_keys::ID,
+            &snap,
+            &[],
+        ));
+        assert_eq!(
+            owned,
+            vec![("root".into(), Status::Fail), ("bg".into(), Status::Fail)]
         );
     }
 

@@ -1,7 +1,14 @@
 //! `iam.root-access-keys`: the root account (and break-glass accounts) has no active access
 //! key or token.
+//!
+//! The one check that judges access keys and tokens of root and break-glass accounts (one
+//! problem, one finding): `iam.credential-age` skips them, since such a key is to be deleted,
+//! not rotated. It judges every root-like principal, enabled or not, and an AWS account whose
+//! root user is known only from the account summary.
 
-use crate::common::{RootSummaryFact, is_root_like, root_check, root_kind, root_principals};
+use crate::common::{
+    RootSummaryFact, is_root_access_key, is_root_like, root_check, root_kind, root_principals,
+};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -51,10 +58,7 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
             .credentials
             .iter()
             .enumerate()
-            .filter(|(_, c)| {
-                matches!(c.kind, CredentialKind::AccessKey | CredentialKind::Token)
-                    && c.active != Some(false)
-            })
+            .filter(|(_, c)| is_root_access_key(p, c) && c.active != Some(false))
             .collect();
         let res = resource::principal(p);
         let kind = root_kind(p);

@@ -1,7 +1,11 @@
 //! `iam.stale-accounts`: enabled accounts that nobody has signed in to for more than
 //! `max-days` days (default 90) should be disabled.
+//!
+//! Principals the snapshot's HR or directory data marks as departed are skipped: one problem,
+//! one finding, and a departed person's account is `iam.departed-accounts`'s (high) finding,
+//! whether it is dormant or not. People on leave or of unknown employment are judged here.
 
-use crate::common::{is_enabled, is_interactive, who};
+use crate::common::{is_departed, is_enabled, is_interactive, who};
 use posture_sdk::prelude::*;
 
 /// Check id.
@@ -15,7 +19,8 @@ pub fn check() -> Check {
             "For each enabled person's account that can sign in interactively (break-glass and \
              service identities excluded), fails when the last sign-in \
              (or, for an account that never signed in, its creation) is more than `max-days` days \
-             before now. Not evaluable when neither date is in the snapshot.",
+             before now. Not evaluable when neither date is in the snapshot. People the HR or \
+             directory data marks as departed are judged by iam.departed-accounts, not here.",
         )
         .severity(Severity::Medium)
         .rationale(
@@ -43,10 +48,11 @@ fn evaluate(cx: &Context, snap: &Snapshot) -> CheckResult {
     let mut out = Vec::new();
     for (i, p) in snap.principals()?.iter().enumerate() {
         // Break-glass accounts are dormant by design; service identities are covered by
-        // the credential checks.
+        // the credential checks; departed people by iam.departed-accounts.
         if !is_enabled(p)
             || !is_interactive(p)
             || matches!(p.kind, PrincipalKind::Service | PrincipalKind::BreakGlass)
+            || is_departed(p)
         {
             continue;
         }
@@ -166,5 +172,54 @@ mod tests {
         let mut bg = signed_in("bg", 400);
         bg.kind = PrincipalKind::BreakGlass;
         assert!(run(vec![off, svc, bg], &[]).is_empty());
+    }
+
+    /// One problem, one finding: whoever `iam.departed-accounts` judges as departed (employment
+    /// `departed`, account status known or not) is its finding only; people on leave, current
+    /// or of unknown employment are still judged here.
+    #[test]
+    fn departed_people_are_left_to_departed_accounts() {
+        let person = |id: &str, e: Option<EmploymentStatus>, s: Option<AccountStatus>| {
+            let mut p = signed_in(id, 400);
+            p.employment = e;
+            p.status = s;
+            p
+        };
+        use AccountStatus::Enabled;
+        use EmploymentStatus::*;
+        let principals = vec![
+            person("gone", Some(Departed), Some(Enabled)),
+            person("gone-unknown", Some(Departed), None),
+            person("leave", Some(OnLeave), Some(Enabled)),
+            person("here", Some(Active), Some(Enabled)),
+            person("no-hr", None, Some(Enabled)),
+        ];
+        let f = testing::outcomes(run(principals.clone(), &[]));
+        assert_eq!(
+            f,
+            vec![
+                ("leave".into(), Status::Fail),
+                ("here".into(), Status::Fail),
+                ("no-hr".into(), Status::Fail),
+            ]
+        );
+        // The owner reports the departed ones, once each.
+        let snap = SnapshotBuilder::new().principals(principals).build();
+        let owned: Vec<(String, Status)> = testing::outcomes(testing::run(
+            &crate::plugin(),
+            crate::departed_accounts::ID,
+            &snap,
+            &[],
+        ))
+        .into_iter()
+        .filter(|(id, _)| id.starts_with("gone"))
+        .collect();
+        assert_eq!(
+            owned,
+            vec![
+                ("gone".into(), Status::Fail),
+                ("gone-unknown".into(), Status::NotEvaluable),
+            ]
+        );
     }
 }

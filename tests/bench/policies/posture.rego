@@ -63,7 +63,7 @@ findings contains f if {
 
 findings contains object.union(absent("principals"), {"check": "iam.user-mfa"}) if not input.principals
 
-# ---- iam.stale-accounts (max-days 90) --------------------------------------------------------
+# ---- iam.stale-accounts (max-days 90; departed people are iam.departed-accounts') ------------
 
 last_activity(p) := p.last_sign_in
 
@@ -73,6 +73,7 @@ stale_candidate(p) if {
 	enabled(p)
 	interactive(p)
 	not p.kind in {"service", "break-glass"}
+	not p.employment == "departed"
 }
 
 findings contains f if {

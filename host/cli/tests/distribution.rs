@@ -125,6 +125,15 @@ impl World {
         text(&out.stdout)
     }
 
+    /// A world whose configuration trusts one key, `acme` ([`ACME_ONLY`]); returns it with
+    /// the key's private half.
+    fn trusting_acme(registry: &Registry) -> (World, PathBuf) {
+        let w = World::new(registry);
+        let (key, _) = w.keygen("acme");
+        w.trust(ACME_ONLY);
+        (w, key)
+    }
+
     /// `posture keygen --out keys/<name>`: the private key's path and the key id it printed
     /// (checked against the public key's id computed by the library).
     fn keygen(&self, name: &str) -> (PathBuf, String) {
@@ -617,9 +626,7 @@ fn a_key_the_policy_does_not_trust_is_refused() {
 #[test]
 fn a_signature_over_another_manifest_is_refused() {
     let registry = Registry::start();
-    let w = World::new(&registry);
-    let (acme_key, _) = w.keygen("acme");
-    w.trust(ACME_ONLY);
+    let (w, acme_key) = World::trusting_acme(&registry);
     let d1 = w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
     let d2 = w.publish(&vendor_next_plugin(), "acme/vendor:2.0.0", None);
     let reference_v2 = w.reference("acme/vendor:2.0.0");
@@ -658,9 +665,7 @@ fn a_signature_over_another_manifest_is_refused() {
 #[test]
 fn a_layer_whose_bytes_do_not_match_its_digest_is_refused() {
     let registry = Registry::start();
-    let w = World::new(&registry);
-    let (acme_key, _) = w.keygen("acme");
-    w.trust(ACME_ONLY);
+    let (w, acme_key) = World::trusting_acme(&registry);
     w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
     let layer = digest_of_file(&vendor_plugin());
     std::fs::write(registry.blob_data_path(&layer), read(&vendor_next_plugin()))
@@ -685,9 +690,7 @@ fn a_layer_whose_bytes_do_not_match_its_digest_is_refused() {
 #[test]
 fn a_registry_serving_other_bytes_on_a_second_pull_is_refused() {
     let registry = Registry::start();
-    let w = World::new(&registry);
-    let (acme_key, _) = w.keygen("acme");
-    w.trust(ACME_ONLY);
+    let (w, acme_key) = World::trusting_acme(&registry);
     let reference = w.reference("acme/vendor:1.0.0");
     let d1 = w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
     w.add_ok(&reference, &[]);
@@ -965,9 +968,7 @@ fn update_ended(out: &Output, code: i32) -> String {
 #[test]
 fn an_old_release_retagged_as_newer_does_not_roll_back() {
     let registry = Registry::start();
-    let w = World::new(&registry);
-    let (acme_key, _) = w.keygen("acme");
-    w.trust(ACME_ONLY);
+    let (w, acme_key) = World::trusting_acme(&registry);
     let (v1, v2) = (vendor_plugin(), vendor_next_plugin());
     let d1 = w.publish(&v1, "acme/vendor:1.0.0", Some(&acme_key));
     let d2 = w.publish(&v2, "acme/vendor:1.1.0", Some(&acme_key));
@@ -1175,9 +1176,7 @@ fn push_manifest(w: &World, repo_tag: &str, manifest: &serde_json::Value) -> Str
 #[test]
 fn what_a_manifest_declares_is_bounded() {
     let registry = Registry::start();
-    let w = World::new(&registry);
-    let (acme_key, _) = w.keygen("acme");
-    w.trust(ACME_ONLY);
+    let (w, acme_key) = World::trusting_acme(&registry);
     w.publish(&vendor_plugin(), "acme/vendor:1.0.0", Some(&acme_key));
     let manifest = registry.skopeo_inspect_raw("acme/vendor:1.0.0");
     let layer = digest_of_file(&vendor_plugin());

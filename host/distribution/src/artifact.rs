@@ -33,9 +33,14 @@ pub mod annotation {
     pub const CHECKS: &str = "dev.posture.plugin.checks";
 }
 
-/// `sha256:<hex>` of `bytes`.
+/// sha256 of `bytes`, lowercase hex (the lock file's form).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// `sha256:<hex>` of `bytes` (the OCI form).
 pub fn digest_of(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+    format!("sha256:{}", sha256_hex(bytes))
 }
 
 /// The config blob (CNCF Wasm OCI artifact layout, v0).

@@ -4,7 +4,7 @@
 //! release tag of its repository, showing what changes). Nothing is written until every check
 //! has passed; the component is written under a temporary name and renamed into place.
 
-use crate::artifact::Artifact;
+use crate::artifact::{Artifact, sha256_hex};
 use crate::registry::{Registry, RegistryError, parse_reference, repository_of};
 use crate::signature;
 use crate::verify::{InstallError, Keyring, Refusal, Signer, Verified, verify};
@@ -356,11 +356,6 @@ pub fn add(
         }
     }
     install(target, &verified, None)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// The release tags above `current`, newest first: tags that are semantic versions (a

@@ -93,6 +93,8 @@ test-plugins: host
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@# The fuzz crate keeps its own lock file; fail here, not at the end of the test run.
+	$(CARGO) metadata --locked --format-version 1 --manifest-path host/fuzz/Cargo.toml >/dev/null
 
 # A throwaway PostgreSQL cluster under target/postgres for the history store's tests (its URL in
 # target/postgres/url); installs Debian's postgresql when missing. Idempotent.

@@ -17,10 +17,31 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="$root/target/fuzz/build"
 cd "$here"
+mkdir -p "$root/target/fuzz"
 # Sanitizer: none. posture is safe Rust; its C dependencies are few, and an ASan build of
 # wasmtime costs ~3x the build time. Panics, aborts, timeouts and OOMs are what we look for.
-cargo fuzz build --sanitizer none --release 2>&1 | tail -n 3
-[ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+# The lock file is committed and must be complete: a stale one is resolved afresh against
+# crates.io, so a fresh machine would build other versions than the ones tested here.
+if ! cargo metadata --locked --offline --format-version 1 >/dev/null 2>"$root/target/fuzz/lock.err" &&
+    ! cargo metadata --locked --format-version 1 >/dev/null 2>>"$root/target/fuzz/lock.err"; then
+    echo "fuzz: host/fuzz/Cargo.lock is out of date with the host crate's dependencies;" >&2
+    echo "      run 'cargo update --workspace --manifest-path host/fuzz/Cargo.toml' and commit it" >&2
+    tail -n 5 "$root/target/fuzz/lock.err" >&2
+    exit 1
+fi
+# The whole build log is kept; on failure its errors and the disk's state are printed, since
+# the last lines alone (a backtrace of cargo-fuzz's own error) say nothing about the cause.
+log="$root/target/fuzz/build.log"
+if ! cargo fuzz build --sanitizer none --release >"$log" 2>&1; then
+    echo "fuzz: the fuzz targets did not build (whole log: $log); its errors:" >&2
+    grep -E -A 12 '^error|panicked|No space left|Killed|signal: ' "$log" | head -n 80 >&2 || true
+    echo "fuzz: the log's last lines:" >&2
+    tail -n 25 "$log" >&2
+    df -h "$root/target" >&2 || true
+    free -m >&2 || true
+    exit 1
+fi
+tail -n 1 "$log"
 for t in "${targets[@]}"; do
     corpus="$root/target/fuzz/corpus/$t"
     artifacts="$root/target/fuzz/artifacts/$t/"
